@@ -1,0 +1,60 @@
+"""How vpclab objects show themselves in Jupyter.
+
+Every object a learner meets inherits :class:`Displayable`: its ``_repr_mimebundle_``
+always returns ``text/plain`` and, where it can, a richer type (HTML or SVG). IPython
+silently drops errors raised while displaying, so a failure in the rich part falls back
+to the text and says so, instead of showing nothing.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+__all__ = ["Displayable", "html_table"]
+
+
+class Displayable:
+    """Mixin: subclasses implement ``_text_`` and may implement ``_html_``."""
+
+    def _text_(self) -> str:  # pragma: no cover - every subclass overrides it
+        return repr(self)
+
+    def _html_(self) -> str | None:
+        return None
+
+    def _repr_mimebundle_(
+        self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None
+    ) -> dict[str, Any]:
+        try:
+            text = self._text_()
+        except Exception as err:  # a display must never raise into the notebook
+            return {"text/plain": f"<{type(self).__name__}: cannot display ({err})>"}
+        bundle: dict[str, Any] = {"text/plain": text}
+        try:
+            rich = self._html_()
+        except Exception as err:
+            bundle["text/plain"] = f"{text}\n(rich display failed: {err})"
+            return bundle
+        if rich is not None:
+            bundle["text/html"] = rich
+        return bundle
+
+    def __str__(self) -> str:
+        return self._text_()
+
+
+def html_table(
+    header: Sequence[str], rows: Iterable[Sequence[object]], *, caption: str | None = None
+) -> str:
+    """A small, escaped HTML table; cells are converted with ``str``."""
+    parts = ['<table class="vpclab">']
+    if caption:
+        parts.append(f"<caption>{html.escape(caption)}</caption>")
+    parts.append("<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr>")
+    for row in rows:
+        cells = "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row)
+        parts.append(f"<tr>{cells}</tr>")
+    parts.append("</table>")
+    return "".join(parts)
