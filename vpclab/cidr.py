@@ -37,6 +37,7 @@ __all__ = [
     "ClassfulView",
     "ReservedAddress",
     "classful",
+    "network_of",
     "parse",
 ]
 
@@ -388,6 +389,21 @@ def parse(text: str | Cidr, *, strict: bool = False) -> Cidr:
             )
         warnings.warn(HostBitsWarning(note), stacklevel=2)
     return Cidr(network)
+
+
+def network_of(address: str, prefix: int) -> Cidr:
+    """The block of length ``prefix`` that holds ``address``.
+
+    >>> str(network_of("10.0.7.9", 22))
+    '10.0.4.0/22'
+    """
+    if isinstance(prefix, bool) or not isinstance(prefix, int) or not 0 <= prefix <= 32:
+        raise InvalidValue(
+            "InvalidParameterValue",
+            message("cidr.prefix_type", prefix=prefix),
+            fix=message("cidr.prefix_range_fix", low=0),
+        )
+    return Cidr(ipaddress.IPv4Network((_address(address), prefix), strict=False))
 
 
 def _host_part(text: str) -> ipaddress.IPv4Address:

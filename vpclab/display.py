@@ -24,6 +24,13 @@ class Displayable:
     def _html_(self) -> str | None:
         return None
 
+    def _svg_(self) -> str | None:
+        return None
+
+    def _extra_(self) -> dict[str, Any]:
+        """Further MIME types (machine-readable data) to put in the bundle."""
+        return {}
+
     def _repr_mimebundle_(
         self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None
     ) -> dict[str, Any]:
@@ -33,12 +40,11 @@ class Displayable:
             return {"text/plain": f"<{type(self).__name__}: cannot display ({err})>"}
         bundle: dict[str, Any] = {"text/plain": text}
         try:
-            rich = self._html_()
+            rich = {"text/html": self._html_(), "image/svg+xml": self._svg_(), **self._extra_()}
         except Exception as err:
             bundle["text/plain"] = f"{text}\n(rich display failed: {err})"
             return bundle
-        if rich is not None:
-            bundle["text/html"] = rich
+        bundle.update({kind: data for kind, data in rich.items() if data is not None})
         return bundle
 
     def __str__(self) -> str:

@@ -1,0 +1,137 @@
+"""The ``vpclab`` command.
+
+Exit status: 0 on success, 1 when a check finds problems, 2 on bad input (a one-line
+message on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from vpclab import __version__
+from vpclab.cidr import parse
+from vpclab.errors import VpcLabError
+from vpclab.grading.assign import assign
+from vpclab.i18n import message
+from vpclab.workspace import kit_root, prepare_workspace, reset_lesson
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line."""
+
+    def error(self, text: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {text} (see {self.prog} --help)\n")
+
+
+def _cidr(args: argparse.Namespace) -> int:
+    block = parse(args.cidr, strict=True)
+    parts = None
+    if args.split is not None:
+        parts = block.split(args.split)
+    elif args.prefix is not None:
+        parts = block.subnets(args.prefix)
+    if args.json:
+        print(json.dumps(block.to_dict(subnets=parts), indent=2))
+        return 0
+    print(block._text_())
+    if parts is not None:
+        print(message("cli.parts", count=len(parts), prefix=parts[0].prefix))
+        for part in parts:
+            print(f"  {part!s:<18} {part.first:<15} – {part.last:<15} {part.usable:>7,} usable")
+    return 0
+
+
+def _lab(args: argparse.Namespace) -> int:
+    root = kit_root()
+    work = prepare_workspace(root)
+    command = [sys.executable, "-m", "jupyter", "lab", "--ip=127.0.0.1", f"--port={args.port}",
+               f"--ServerApp.root_dir={work}"]
+    if args.no_browser:
+        command.append("--no-browser")
+    command += args.jupyter_args
+    print(message("cli.lab", work=work), flush=True)
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _reset(args: argparse.Namespace) -> int:
+    for restored, backup in reset_lesson(kit_root(), args.lesson):
+        print(message("cli.reset", path=restored))
+        if backup is not None:
+            print(message("cli.reset_backup", path=backup))
+    return 0
+
+
+def _assign(args: argparse.Namespace) -> int:
+    root = kit_root() if args.solutions is None or args.exercises is None else Path.cwd()
+    solutions = args.solutions or root / "solutions"
+    exercises = args.exercises or root / "exercises"
+    results = assign(solutions, exercises, write=not args.check)
+    stale = [r.exercise for r in results if r.changed]
+    for path in stale:
+        print(message("cli.stale" if args.check else "cli.written", path=path))
+    if not stale:
+        print(message("cli.up_to_date", count=len(results)))
+    return 1 if args.check and stale else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="vpclab", description=message("cli.description"))
+    parser.add_argument("--version", action="version", version=f"vpclab {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    cidr = commands.add_parser("cidr", help=message("cli.help.cidr"))
+    cidr.add_argument("cidr", help="an IPv4 block, like 10.0.0.0/24")
+    how = cidr.add_mutually_exclusive_group()
+    how.add_argument("--split", type=int, metavar="N", help=message("cli.help.split"))
+    how.add_argument("--prefix", type=int, metavar="P", help=message("cli.help.prefix"))
+    cidr.add_argument("--json", action="store_true", help=message("cli.help.json"))
+    cidr.set_defaults(run=_cidr)
+
+    lab = commands.add_parser("lab", help=message("cli.help.lab"))
+    lab.add_argument("--port", type=int, default=8888)
+    lab.add_argument("--no-browser", action="store_true")
+    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, help=message("cli.help.jupyter"))
+    lab.set_defaults(run=_lab)
+
+    reset = commands.add_parser("reset", help=message("cli.help.reset"))
+    reset.add_argument("lesson", help="the lesson's number, like 02")
+    reset.set_defaults(run=_reset)
+
+    assign_ = commands.add_parser("assign", help=message("cli.help.assign"))
+    assign_.add_argument("--solutions", type=Path, default=None)
+    assign_.add_argument("--exercises", type=Path, default=None)
+    assign_.add_argument("--check", action="store_true", help=message("cli.help.check"))
+    assign_.set_defaults(run=_assign)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the CLI refuses host bits instead of warning
+            status: int = args.run(args)
+        return status
+    except VpcLabError as err:
+        print(f"vpclab {args.command}: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"vpclab {args.command}: {err.strerror or err}: {err.filename or ''}".rstrip(": "),
+              file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

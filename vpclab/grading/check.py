@@ -1,0 +1,106 @@
+"""Instant feedback in a notebook: ``check("cidr.q3", answer)``.
+
+The answer is passed explicitly (nothing inspects the caller's variables). ``check``
+displays a :class:`Feedback`: right or wrong, with a hint when wrong, and it records the
+answer in the notebook output as JSON data (MIME type ``ANSWER_MIME``) so that a grader
+can re-grade it later in its own process. ``...`` (Ellipsis) means "not answered yet".
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+from vpclab.display import Displayable
+from vpclab.grading.answers import AnswerFormatError, canonical, jsonable
+from vpclab.grading.questions import question
+from vpclab.i18n import message
+
+__all__ = ["ANSWER_MIME", "Feedback", "check", "evaluate"]
+
+ANSWER_MIME = "application/vnd.vpclab.answer+json"
+DEFAULT_VARIANT = "default"
+
+_STYLE = {
+    "correct": ("#1a7f37", "✓"),
+    "incorrect": ("#cf222e", "✗"),
+    "unreadable": ("#9a6700", "?"),
+    "unanswered": ("#57606a", "…"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback(Displayable):
+    """The verdict on one answer. ``status`` is correct, incorrect, unreadable or unanswered."""
+
+    question: str
+    status: str
+    text: str
+    hint: str | None
+    answer: Any  # the answer as recorded: plain JSON data, None when unanswered
+    variant: str = DEFAULT_VARIANT
+
+    @property
+    def correct(self) -> bool:
+        return self.status == "correct"
+
+    def record(self) -> dict[str, Any]:
+        """What is stored in the notebook for the grader."""
+        return {
+            "question": self.question,
+            "answered": self.status != "unanswered",
+            "answer": self.answer,
+            "variant": self.variant,
+        }
+
+    def _text_(self) -> str:
+        mark = _STYLE[self.status][1]
+        lines = [f"{mark} {self.question}: {self.text}"]
+        if self.hint:
+            lines.append(message("check.hint", hint=self.hint))
+        return "\n".join(lines)
+
+    def _html_(self) -> str:
+        color, mark = _STYLE[self.status]
+        hint = (f"<div>{html.escape(message('check.hint', hint=self.hint))}</div>"
+                if self.hint else "")
+        return (
+            f'<div class="vpclab-feedback {self.status}" style="border-left:4px solid {color};'
+            f'padding:4px 8px;"><b style="color:{color}">{mark} {html.escape(self.question)}</b> '
+            f"{html.escape(self.text)}{hint}</div>"
+        )
+
+    def _extra_(self) -> dict[str, Any]:
+        return {ANSWER_MIME: self.record()}
+
+
+def evaluate(question_id: str, answer: Any, *, variant: str = DEFAULT_VARIANT) -> Feedback:
+    """Grade ``answer`` to the question ``question_id`` and say why."""
+    asked = question(question_id)
+    if answer is Ellipsis:
+        return Feedback(question_id, "unanswered", message("check.unanswered"), None, None, variant)
+    recorded = jsonable(answer)
+    try:
+        given = canonical(asked.kind, answer)
+    except AnswerFormatError as err:
+        return Feedback(question_id, "unreadable", str(err), asked.hint, recorded, variant)
+    if given == canonical(asked.kind, asked.solve()):
+        return Feedback(question_id, "correct", message("check.correct"), None, recorded, variant)
+    return Feedback(question_id, "incorrect", message("check.incorrect"), asked.hint, recorded, variant)
+
+
+def check(question_id: str, answer: Any) -> Feedback | None:
+    """Show at once whether ``answer`` is right. In a notebook it displays the feedback and
+    returns None (so it is not shown twice); elsewhere it returns the :class:`Feedback`."""
+    feedback = evaluate(question_id, answer)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with jupyterlab
+        return feedback
+    if get_ipython() is None:
+        return feedback
+    from IPython.display import display
+
+    display(feedback)
+    return None
