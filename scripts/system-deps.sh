@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the programs vpclab needs outside Python when they are missing:
+# graphviz's `dot` (every picture in the lessons). Uses apt-get on Debian/Ubuntu
+# (with `apt-get update` first), brew on macOS; otherwise says what to install.
+set -euo pipefail
+
+need=()
+command -v dot >/dev/null 2>&1 || need+=(graphviz)
+[ ${#need[@]} -eq 0 ] && exit 0
+
+echo "Installing missing system packages: ${need[*]}"
+if command -v apt-get >/dev/null 2>&1; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+      echo "Need root to apt-get install ${need[*]}; run: sudo apt-get install -y ${need[*]}" >&2; exit 1
+    fi
+  fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+elif command -v brew >/dev/null 2>&1; then
+  brew install "${need[@]}"
+else
+  echo "Please install ${need[*]} (https://graphviz.org/download/): on Windows 'winget install graphviz'." >&2
+  exit 1
+fi
+command -v dot >/dev/null 2>&1 || { echo "dot is still missing after installing graphviz" >&2; exit 1; }
