@@ -180,6 +180,12 @@ class Cidr(Displayable):
     @property
     def router(self) -> str:
         """The VPC router's address in this subnet (base + 1)."""
+        if not self.reserved:
+            raise InvalidValue(
+                "InvalidSubnet.Range",
+                message("cidr.no_router", cidr=self),
+                fix=message("rules.size_fix", low=AWS_MIN_PREFIX, high=AWS_MAX_PREFIX),
+            )
         return str(self.network.network_address + 1)
 
     def bit_grid(self) -> BitGrid:
@@ -258,7 +264,7 @@ class Cidr(Displayable):
     def _text_(self) -> str:
         lines = [
             message(
-                "cidr.summary",
+                "cidr.summary" if self.is_valid_vpc else "cidr.summary_not_aws",
                 cidr=self,
                 total=f"{self.total:,}",
                 usable=f"{self.usable:,}",
@@ -286,7 +292,7 @@ class Cidr(Displayable):
                 (message("label.netmask"), self.netmask),
                 (message("label.range"), f"{self.first} – {self.last}"),
                 (message("label.total"), f"{self.total:,}"),
-                (message("label.usable"), f"{self.usable:,}"),
+                (message("label.usable"), f"{self.usable:,}" if self.is_valid_vpc else "—"),
                 (message("label.aws"), self._validity_text()),
             ],
         )
@@ -310,7 +316,8 @@ class ClassfulView(Displayable):
 
     def _text_(self) -> str:
         if self.default_prefix is None:
-            return message("classful.special", address=self.address, klass=self.klass)
+            return message("classful.special", address=self.address, klass=self.klass,
+                           octets=self.first_octets)
         return message(
             "classful.view",
             address=self.address,
@@ -337,6 +344,8 @@ def classful(address: str) -> ClassfulView:
     8
     """
     first_octet = int(_address(address)) >> 24
+    if first_octet in (0, 127):  # "this network" and loopback: class A by their bits, never used
+        return ClassfulView(address, "A", str(first_octet), None, None)
     for upper, klass, octets, prefix in _CLASSES:
         if first_octet <= upper:
             size = None if prefix is None else 2 ** (32 - prefix)

@@ -18,7 +18,6 @@ from typing import NoReturn
 from vpclab import __version__
 from vpclab.cidr import parse
 from vpclab.errors import VpcLabError
-from vpclab.grading.assign import assign
 from vpclab.i18n import message
 from vpclab.workspace import kit_root, prepare_workspace, reset_lesson
 
@@ -74,6 +73,8 @@ def _reset(args: argparse.Namespace) -> int:
 
 
 def _assign(args: argparse.Namespace) -> int:
+    from vpclab.grading.assign import assign
+
     root = kit_root() if args.solutions is None or args.exercises is None else Path.cwd()
     solutions = args.solutions or root / "solutions"
     exercises = args.exercises or root / "exercises"

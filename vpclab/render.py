@@ -83,7 +83,8 @@ def subnet_tree(block: str | Cidr, levels: int = 2, *, highlight: str | Cidr | N
 
     def add(node: Cidr, depth: int) -> None:
         on_path = marked is not None and node.contains(marked)
-        usable = f"{node.usable:,} usable" if node.usable else "too small for AWS"
+        usable = (f"{node.usable:,} usable" if node.is_valid_subnet
+                  else message("render.not_a_subnet_size"))
         label = f"{node}\n{node.total:,} addresses\n{usable}"
         fill = _GREEN if on_path else (_BLUE if node.is_valid_subnet else _GREY)
         graph.node(str(node), label=label, fillcolor=fill, penwidth="2" if on_path else "1")

@@ -55,7 +55,7 @@ class SubnetPlan(Displayable):
 
     def _text_(self) -> str:
         lines = [message("plan.summary", vpc=self.vpc, count=len(self.subnets), prefix=self.prefix)]
-        lines += [f"  {tier:<10} {az:<12} {cidr:<18} {usable}" for tier, az, cidr, usable in self._rows()]
+        lines += [f"  {tier:<10} {az:<16} {cidr:<18} {usable}" for tier, az, cidr, usable in self._rows()]
         if self.spare:
             lines.append(message("plan.spare", blocks=", ".join(str(c) for c in self.spare)))
         return "\n".join(lines)

@@ -53,6 +53,17 @@ def _address(value: Any) -> str:
         raise AnswerFormatError(message("answer.want_address")) from None
 
 
+def _netmask(value: Any) -> str:
+    try:
+        mask = ipaddress.IPv4Address(str(value).strip())
+    except ValueError:
+        raise AnswerFormatError(message("answer.want_netmask")) from None
+    bits = format(int(mask), "032b")
+    if "01" in bits:  # a netmask is ones followed by zeros
+        raise AnswerFormatError(message("answer.want_netmask"))
+    return str(mask)
+
+
 def _cidr_list(value: Any) -> list[str]:
     if isinstance(value, str) or not hasattr(value, "__iter__"):
         raise AnswerFormatError(message("answer.want_cidr_list"))
@@ -76,6 +87,7 @@ KINDS: dict[str, Callable[[Any], Any]] = {
     "count": _count,
     "cidr": _cidr,
     "address": _address,
+    "netmask": _netmask,
     "cidr_list": _cidr_list,
     "bool": _yes_no,
     "choice": _choice,

@@ -82,7 +82,7 @@ def _marker_error(where: str, line: int, problem: str) -> InvalidValue:
 
 def exercise_from_solution(solution: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """The exercise notebook for a solution notebook called ``name``."""
-    exercise = nbformat.from_dict(solution)
+    exercise: nbformat.NotebookNode = nbformat.from_dict(solution)
     for index, cell in enumerate(exercise.cells, start=1):
         if cell.cell_type == "code":
             cell.source = strip_solutions(cell.source, f"{name}, cell {index}")
@@ -103,7 +103,8 @@ def render_exercise(solution_path: Path) -> str:
     """The exact text of the exercise notebook generated from ``solution_path``."""
     name = solution_path.stem
     exercise = exercise_from_solution(read_notebook(solution_path), name)
-    return nbformat.writes(exercise) + "\n"
+    text: str = nbformat.writes(exercise)
+    return text + "\n"
 
 
 def assign(solutions: Path, exercises: Path, *, write: bool = True) -> list[AssignResult]:

@@ -73,7 +73,7 @@ class Score(Displayable):
 def read_notebook(path: str | Path) -> nbformat.NotebookNode:
     """Read and validate a notebook, or raise InvalidValue naming the file and the problem."""
     try:
-        nb = nbformat.read(str(path), as_version=4)
+        nb: nbformat.NotebookNode = nbformat.read(str(path), as_version=4)
         nbformat.validate(nb)
     except (OSError, ValueError, nbformat.ValidationError, AttributeError, KeyError) as err:
         first_line = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
@@ -113,7 +113,7 @@ def execute_notebook(nb: nbformat.NotebookNode, *, cwd: str | Path, timeout: int
     """Run a copy of ``nb`` top to bottom in a fresh kernel; errors stay in the outputs."""
     from nbclient import NotebookClient
 
-    copy = nbformat.from_dict(nb)
+    copy: nbformat.NotebookNode = nbformat.from_dict(nb)
     client = NotebookClient(copy, timeout=timeout, kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(cwd)}})
     client.execute()

@@ -34,7 +34,7 @@ QUESTIONS = (
     # lesson: check your understanding
     Question("cidr.c1", "count", lambda: parse("10.0.0.0/20").total),
     Question("cidr.c2", "count", lambda: parse("10.0.0.0/28").usable),
-    Question("cidr.c3", "address", lambda: parse("10.0.0.0/20").netmask),
+    Question("cidr.c3", "netmask", lambda: parse("10.0.0.0/20").netmask),
     Question("cidr.c4", "bool", lambda: parse("10.0.0.0/16").contains(parse("10.0.1.0/24"))),
     # exercises
     Question("cidr.q1", "count", lambda: parse("10.0.4.0/22").usable),
