@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import warnings
@@ -56,7 +57,10 @@ def _lab(args: argparse.Namespace) -> int:
                f"--ServerApp.root_dir={work}"]
     if args.no_browser:
         command.append("--no-browser")
-    command += args.jupyter_args
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and Binder often run as root
+        command.append("--allow-root")
+    extra = list(args.jupyter_args)
+    command += extra[1:] if extra[:1] == ["--"] else extra
     print(message("cli.lab", work=work), flush=True)
     try:
         return subprocess.call(command)
