@@ -118,7 +118,7 @@ def test_restricted_message_names_the_rule_and_what_is_allowed() -> None:
     assert str(caught.value) == (
         "InvalidVpc.Range: 172.16.0.0/16 is restricted for a VPC whose primary block 10.0.0.0/16 is "
         "in 10.0.0.0/8: AWS does not allow 172.16.0.0/12 there. Fix: add one of: other 10.0.0.0/8 "
-        "blocks; public; 100.64.0.0/10")
+        "blocks (none in 10.0.0.0/16 once a block lies in 10.0.0.0/15); public; 100.64.0.0/10")
 
 
 def test_secondary_block_may_not_overlap_the_vpc() -> None:
@@ -143,3 +143,13 @@ def test_new_block_must_be_smaller_than_an_existing_route_destination() -> None:
 def test_the_table_has_one_row_per_range_of_the_facts_sheet() -> None:
     assert [r.existing_range for r in SECONDARY_CIDR_RESTRICTIONS] == [
         "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "198.19.0.0/16", "public or 100.64.0.0/10"]
+
+
+def test_the_restriction_table_displays_as_text_and_html() -> None:
+    from vpclab.cidr_rules import secondary_cidr_table
+
+    table = secondary_cidr_table()
+    lines = table._text_().splitlines()
+    assert lines[1].split()[:5] == ["the", "VPC's", "primary", "block", "is"]
+    assert lines[2].startswith("10.0.0.0/8") and "172.16.0.0/12, 192.168.0.0/16, 198.19.0.0/16" in lines[2]
+    assert table._html_().count("<tr>") == 6

@@ -12,7 +12,12 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from vpclab.cidr import Cidr, classful, network_of, parse
-from vpclab.cidr_rules import validate_secondary_cidr, validate_subnet_cidr, validate_vpc_cidr
+from vpclab.cidr_rules import (
+    secondary_cidr_table,
+    validate_secondary_cidr,
+    validate_subnet_cidr,
+    validate_vpc_cidr,
+)
 from vpclab.errors import (
     Conflict,
     HostBitsWarning,
@@ -43,6 +48,7 @@ __all__ = [
     "network_of",
     "parse",
     "plan_subnets",
+    "secondary_cidr_table",
     "subnet_tree",
     "validate_secondary_cidr",
     "validate_subnet_cidr",

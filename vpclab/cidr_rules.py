@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from vpclab.cidr import AWS_MAX_PREFIX, AWS_MIN_PREFIX, Cidr, parse
-from vpclab.display import Displayable, html_table
+from vpclab.display import Displayable, Table
 from vpclab.errors import Conflict, InvalidValue, LimitExceeded
 from vpclab.i18n import message
 
@@ -29,6 +29,7 @@ __all__ = [
     "DEFAULT_CIDR_BLOCKS_PER_VPC",
     "SECONDARY_CIDR_RESTRICTIONS",
     "SecondaryCidrRule",
+    "secondary_cidr_table",
     "validate_secondary_cidr",
     "validate_subnet_cidr",
     "validate_vpc_cidr",
@@ -60,7 +61,12 @@ def _row(existing: str, cannot: Sequence[_NET], can: str) -> SecondaryCidrRule:
 
 
 SECONDARY_CIDR_RESTRICTIONS: tuple[SecondaryCidrRule, ...] = (
-    _row("10.0.0.0/8", (_ONE72, _ONE92, _BENCHMARK), "other 10.0.0.0/8 blocks; public; 100.64.0.0/10"),
+    _row(
+        "10.0.0.0/8",
+        (_ONE72, _ONE92, _BENCHMARK),
+        "other 10.0.0.0/8 blocks (none in 10.0.0.0/16 once a block lies in 10.0.0.0/15); "
+        "public; 100.64.0.0/10",
+    ),
     _row(
         "172.16.0.0/12",
         (_TEN, _ONE92, _NET("172.31.0.0/16"), _BENCHMARK),
@@ -197,9 +203,10 @@ def _first_free(blocks: Sequence[Cidr], used: Sequence[Cidr], prefix: int) -> Ci
     return None
 
 
-def restrictions_html() -> str:
-    """AWS's secondary-block table as HTML, for the lesson."""
-    return html_table(
+def secondary_cidr_table() -> Table:
+    """AWS's table of which secondary blocks a VPC may add, for display."""
+    return Table(
         [message("label.existing_range"), message("label.cannot_add"), message("label.can_add")],
         [(r.existing_range, ", ".join(r.cannot_add), r.can_add) for r in SECONDARY_CIDR_RESTRICTIONS],
+        caption=message("rules.table_caption"),
     )

@@ -12,7 +12,7 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["Displayable", "html_table"]
+__all__ = ["Displayable", "Table", "html_table"]
 
 
 class Displayable:
@@ -49,6 +49,27 @@ class Displayable:
 
     def __str__(self) -> str:
         return self._text_()
+
+
+class Table(Displayable):
+    """Rows of cells with a header: aligned text, or an HTML table."""
+
+    def __init__(self, header: Sequence[str], rows: Iterable[Sequence[object]],
+                 caption: str | None = None) -> None:
+        self.header = tuple(header)
+        self.rows = tuple(tuple(str(cell) for cell in row) for row in rows)
+        self.caption = caption
+
+    def _text_(self) -> str:
+        widths = [max(len(str(c)) for c in column) for column in zip(self.header, *self.rows, strict=True)]
+        lines = [self.caption] if self.caption else []
+        for row in (self.header, *self.rows):
+            cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+            lines.append("  ".join(cells).rstrip())
+        return "\n".join(lines)
+
+    def _html_(self) -> str:
+        return html_table(self.header, self.rows, caption=self.caption)
 
 
 def html_table(

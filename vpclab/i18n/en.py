@@ -53,6 +53,7 @@ MESSAGES: dict[str, str] = {
     "rules.restricted_10_0": "{cidr} is in 10.0.0.0/16, which AWS refuses when a VPC block already lies in 10.0.0.0/15",
     "rules.route_conflict": "{cidr} is not smaller than {route}, the destination of a route the VPC already has",
     "rules.route_conflict_fix": "add a block smaller than {route}, or remove that route first",
+    "rules.table_caption": "Secondary IPv4 blocks: what a VPC can add, by the range of its primary block (also: /16 to /28, no overlap, at most 5 blocks, never 169.254.0.0/16)",
     "rules.subnet_outside": "subnet {cidr} is outside the VPC's blocks ({vpc})",
     "rules.subnet_outside_fix": "did you mean {suggestion}? A subnet must lie inside a VPC block",
     "rules.subnet_no_room_fix": "no /{prefix} is free in the VPC: use a smaller subnet or add a secondary block",
