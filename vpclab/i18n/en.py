@@ -169,3 +169,13 @@ MESSAGES.update({
     "cli.help.assign": "generate exercises/ from solutions/",
     "cli.help.check": "write nothing; exit 1 if any exercise is stale",
 })
+MESSAGES.update({
+    # --- vpclab.world ---------------------------------------------------------------------
+    "world.bad_reference": "{value} does not name a {kind}",
+    "world.bad_reference_fix": "pass the {kind} itself, its id, or its Name tag",
+    "world.ambiguous": "several {kind}s are named '{ref}'",
+    "world.ambiguous_fix": "use one of their ids: {ids}",
+    "world.not_found": "there is no {kind} '{ref}'",
+    "world.not_found_fix": "known: {known}",
+    "world.none_yet": "none yet",
+})

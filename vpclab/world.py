@@ -1,0 +1,110 @@
+"""The storage under a Cloud: resources by id, names, seeded ids, and looking things up.
+
+Operations live in the concept modules (vpc, dhcp, routing, gateways, firewall); they all
+work on this one store.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from typing import Any, TypeVar
+
+from vpclab.errors import InvalidValue, NotFound
+from vpclab.i18n import message
+from vpclab.quotas import Quotas
+from vpclab.resources import Resource
+
+__all__ = ["World"]
+
+R = TypeVar("R", bound=Resource)
+
+_KIND_NAMES = {
+    "Vpc": "VPC", "Subnet": "subnet", "RouteTable": "route table", "InternetGateway": "internet gateway",
+    "NatGateway": "NAT gateway", "SecurityGroup": "security group", "NetworkAcl": "network ACL",
+    "NetworkInterface": "network interface", "Instance": "instance", "ElasticIp": "Elastic IP",
+    "DhcpOptions": "DHCP options set",
+}
+_NOT_FOUND_CODES = {
+    "Vpc": "InvalidVpcID.NotFound", "Subnet": "InvalidSubnetID.NotFound",
+    "RouteTable": "InvalidRouteTableID.NotFound", "InternetGateway": "InvalidInternetGatewayID.NotFound",
+    "NatGateway": "NatGatewayNotFound", "SecurityGroup": "InvalidGroup.NotFound",
+    "NetworkAcl": "InvalidNetworkAclID.NotFound", "NetworkInterface": "InvalidNetworkInterfaceID.NotFound",
+    "Instance": "InvalidInstanceID.NotFound", "ElasticIp": "InvalidAllocationID.NotFound",
+    "DhcpOptions": "InvalidDhcpOptionID.NotFound",
+}
+
+
+def kind_name(kind: type[Any] | str) -> str:
+    """How a learner calls a resource type ("route table")."""
+    key = kind if isinstance(kind, str) else kind.__name__
+    return _KIND_NAMES.get(key, key)
+
+
+class World:
+    """Resources by id, with seeded randomness for ids and addresses."""
+
+    def __init__(self, *, region: str, azs: tuple[str, ...], seed: int | None,
+                 quotas: Quotas | None) -> None:
+        self.region = region
+        self.azs = azs
+        self.quotas = quotas or Quotas()
+        self.seed = seed
+        self._rng = random.Random(seed)
+        self._items: dict[str, Resource] = {}
+        self._by_name: defaultdict[str, set[str]] = defaultdict(set)
+
+    # --- storing -------------------------------------------------------------------------
+    def _new_id(self, prefix: str) -> str:
+        while True:
+            candidate = f"{prefix}-{self._rng.getrandbits(68):017x}"
+            if candidate not in self._items:
+                return candidate
+
+    def _put(self, item: R) -> R:
+        old = self._items.get(item.id)
+        if old is not None and old.name and old.name != item.name:
+            self._by_name[old.name].discard(item.id)
+        self._items[item.id] = item
+        if item.name:
+            self._by_name[item.name].add(item.id)
+        return item
+
+    def _drop(self, item: Resource) -> None:
+        self._items.pop(item.id, None)
+        if item.name:
+            self._by_name[item.name].discard(item.id)
+
+    def _all(self, kind: type[R]) -> list[R]:
+        return [item for item in self._items.values() if type(item) is kind]
+
+    # --- looking up ----------------------------------------------------------------------
+    def get(self, ref: object) -> Resource:
+        """The current record of a resource, by record, id or Name tag."""
+        return self._ref(ref, Resource)
+
+    def _ref(self, ref: object, kind: type[R]) -> R:
+        """Resolve a record, an id or a Name tag to the current record of type ``kind``."""
+        if isinstance(ref, Resource):
+            ref = ref.id
+        if not isinstance(ref, str):
+            raise InvalidValue("InvalidParameterValue",
+                               message("world.bad_reference", value=repr(ref), kind=kind_name(kind)),
+                               fix=message("world.bad_reference_fix", kind=kind_name(kind)))
+        item = self._items.get(ref)
+        if item is None:
+            matches = [self._items[i] for i in sorted(self._by_name.get(ref, ()))
+                       if isinstance(self._items[i], kind)]
+            if len(matches) == 1:
+                item = matches[0]
+            elif len(matches) > 1:
+                raise NotFound(_NOT_FOUND_CODES.get(kind.__name__, "InvalidID.NotFound"),
+                               message("world.ambiguous", ref=ref, kind=kind_name(kind)),
+                               fix=message("world.ambiguous_fix", ids=", ".join(m.id for m in matches)))
+        if item is None or not isinstance(item, kind):
+            known = sorted(i.name or i.id for i in self._items.values() if isinstance(i, kind))
+            shown = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
+            raise NotFound(_NOT_FOUND_CODES.get(kind.__name__, "InvalidID.NotFound"),
+                           message("world.not_found", ref=ref, kind=kind_name(kind)),
+                           fix=message("world.not_found_fix", known=shown or message("world.none_yet")))
+        return item
