@@ -18,6 +18,7 @@ from vpclab.cidr_rules import (
     validate_subnet_cidr,
     validate_vpc_cidr,
 )
+from vpclab.cloud import Cloud
 from vpclab.errors import (
     Conflict,
     HostBitsWarning,
@@ -33,6 +34,7 @@ from vpclab.subnet_plan import find_overlaps, free_space, plan_subnets
 
 __all__ = [
     "Cidr",
+    "Cloud",
     "Conflict",
     "HostBitsWarning",
     "InvalidValue",

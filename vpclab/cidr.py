@@ -21,6 +21,7 @@ import ipaddress
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from vpclab.display import Displayable, html_table
@@ -37,6 +38,7 @@ __all__ = [
     "ClassfulView",
     "ReservedAddress",
     "classful",
+    "in_cidr",
     "network_of",
     "parse",
 ]
@@ -413,6 +415,26 @@ def network_of(address: str, prefix: int) -> Cidr:
             fix=message("cidr.prefix_range_fix", low=0),
         )
     return Cidr(ipaddress.IPv4Network((_address(address), prefix), strict=False))
+
+
+@lru_cache(maxsize=65536)
+def _cached_network(cidr: str) -> ipaddress.IPv4Network:
+    return ipaddress.IPv4Network(cidr)
+
+
+@lru_cache(maxsize=65536)
+def _cached_address(text: str) -> ipaddress.IPv4Address:
+    return ipaddress.IPv4Address(text)
+
+
+def in_cidr(address: str, cidr: str) -> bool:
+    """Is ``address`` inside ``cidr``? Both must be well formed (the engine's own values);
+    fast, for the tracer's hot path.
+
+    >>> in_cidr("10.0.1.7", "10.0.0.0/16")
+    True
+    """
+    return _cached_address(address) in _cached_network(cidr)
 
 
 def _host_part(text: str) -> ipaddress.IPv4Address:

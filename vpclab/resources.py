@@ -6,7 +6,8 @@ a snapshot; ``cloud.get(id)`` gives the current one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 from vpclab.display import Displayable
 
@@ -26,6 +27,7 @@ __all__ = [
     "SgRule",
     "Subnet",
     "Vpc",
+    "evolve",
 ]
 
 ALL = "-1"  # AWS's protocol number for "all protocols"
@@ -236,3 +238,11 @@ class DhcpOptions(Resource):
     ntp_servers: tuple[str, ...] = ()
     netbios_name_servers: tuple[str, ...] = ()
     extra: tuple[tuple[str, str], ...] = field(default=())
+
+
+R = TypeVar("R", bound=Resource)
+
+
+def evolve(record: R, **changes: Any) -> R:
+    """A copy of ``record`` with ``changes`` (records are immutable)."""
+    return replace(record, **changes)

@@ -45,7 +45,19 @@ class World:
     """Resources by id, with seeded randomness for ids and addresses."""
 
     def __init__(self, *, region: str, azs: tuple[str, ...], seed: int | None,
-                 quotas: Quotas | None) -> None:
+                 quotas: Quotas | None, address_mode: str) -> None:
+        from vpclab.dhcp import AddressPool  # the indexes below are kept by the operations
+        from vpclab.nat import NatTable
+
+        self.address_mode = address_mode
+        self._pools: dict[str, AddressPool] = {}  # subnet id -> its free addresses
+        self._eni_by_ip: dict[str, str] = {}  # private IPv4 -> ENI id
+        self._public_ips: set[str] = set()  # public IPv4s handed out (auto-assigned and EIPs)
+        self._sg_members: dict[str, set[str]] = {}  # sg id -> private IPs of its members
+        self._subnet_tables: dict[str, str] = {}  # subnet id -> explicitly associated route table
+        self._subnet_acls: dict[str, str] = {}  # subnet id -> explicitly associated network ACL
+        self._prefix_lists: dict[str, tuple[str, ...]] = {}  # pl id -> CIDRs
+        self._nat_tables: dict[str, NatTable] = {}  # NAT gateway id -> its translations
         self.region = region
         self.azs = azs
         self.quotas = quotas or Quotas()

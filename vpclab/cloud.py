@@ -1,0 +1,52 @@
+"""The Cloud: one AWS Region's worth of VPCs, and everything in them.
+
+``Cloud`` is the one mutable object of vpclab. It changes only through validated
+operations named like the AWS API (``create_vpc``, ``create_subnet``, ``create_route``,
+``authorize_security_group_ingress``, …), each of which raises a
+:class:`~vpclab.errors.VpcLabError` carrying AWS's error code when AWS would refuse it, and
+returns an immutable record of the resource as it now is.
+
+>>> cloud = Cloud(seed=1)
+>>> vpc = cloud.create_vpc("10.0.0.0/16", name="lab")
+>>> subnet = cloud.create_subnet("lab", "10.0.1.0/24", az="a", name="web")
+>>> [r.destination for r in cloud.route_table_for("web").routes]
+['10.0.0.0/16']
+"""
+
+from __future__ import annotations
+
+from vpclab.errors import InvalidValue
+from vpclab.i18n import message
+from vpclab.quotas import Quotas
+from vpclab.resources import Instance, NatGateway, Subnet, Vpc
+from vpclab.trace import TraceOperations
+
+__all__ = ["Cloud"]
+
+_REGION_AZS = {"us-east-1": "abcdef", "ap-northeast-2": "abcd"}
+
+
+class Cloud(TraceOperations):
+    """A simulated AWS Region. ``seed`` makes addresses, ids and NAT ports reproducible;
+    ``address_mode="lowest"`` hands out the lowest free address (a simplification)."""
+
+    def __init__(self, region: str = "us-east-1", *, seed: int | None = 0, azs: tuple[str, ...] | None = None,
+                 quotas: Quotas | None = None, address_mode: str = "random") -> None:
+        from vpclab.dhcp import ADDRESS_MODES
+
+        if address_mode not in ADDRESS_MODES:
+            raise InvalidValue("InvalidParameterValue", message("cloud.bad_mode", mode=address_mode),
+                               fix=message("cloud.bad_mode_fix"))
+        zones = azs or tuple(f"{region}{letter}" for letter in _REGION_AZS.get(region, "abc")[:3])
+        super().__init__(region=region, azs=zones, seed=seed, quotas=quotas, address_mode=address_mode)
+
+    def _text_(self) -> str:
+        lines = [message("cloud.summary", region=self.region, vpcs=len(self._all(Vpc)))]
+        for vpc in self._all(Vpc):
+            lines.append(f"  {vpc._text_()}")
+            for subnet in (s for s in self._all(Subnet) if s.vpc_id == vpc.id):
+                lines.append(f"    {subnet._text_()}")
+                lines += [f"      {i._text_()}" for i in self._all(Instance) if i.subnet_id == subnet.id]
+                lines += [f"      NAT gateway {n.label} {n.state}" for n in self._all(NatGateway)
+                          if n.subnet_id == subnet.id]
+        return "\n".join(lines)

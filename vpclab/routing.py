@@ -1,0 +1,266 @@
+"""Route tables and how the VPC router picks a route (aws-vpc-facts.md §4).
+
+- Each subnet uses exactly one route table: its explicit association, else the main table.
+- Every table has one ``local`` route per VPC block; it cannot be deleted.
+- The most specific matching route wins (longest prefix). On equal prefixes a static route
+  beats a prefix-list route, which beats a propagated one; a propagated route never
+  overrides the local route, however specific.
+- A route more specific than a local route must cover exactly one subnet and point at a NAT
+  gateway or a network interface (the "middlebox" routes).
+- A route whose target is gone, detached or failed is in state ``blackhole``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from vpclab.cidr import in_cidr, parse
+from vpclab.dhcp import AddressingOperations
+from vpclab.display import Displayable
+from vpclab.errors import Conflict, InvalidValue, LimitExceeded, NotFound
+from vpclab.i18n import message
+from vpclab.resources import (
+    Instance,
+    InternetGateway,
+    NatGateway,
+    NetworkInterface,
+    Resource,
+    Route,
+    RouteTable,
+    Subnet,
+    Vpc,
+    evolve,
+)
+
+__all__ = ["RouteDecision", "RoutingOperations", "select_route"]
+
+_TARGET_PREFIXES = ("igw-", "eigw-", "nat-", "eni-", "i-", "pcx-", "tgw-", "vgw-", "vpce-")
+_RANK = {"static": 3, "prefix-list": 2, "propagated": 1}
+
+
+def _kind(route: Route) -> str:
+    if route.origin == "EnableVgwRoutePropagation":
+        return "propagated"
+    if route.destination.startswith("pl-"):
+        return "prefix-list"
+    return "static"
+
+
+def select_route(routes: Sequence[Route], address: str,
+                 prefix_list: Callable[[str], Iterable[str]] = lambda _pl: ()) -> Route | None:
+    """The route the VPC router uses for ``address``, or None.
+
+    >>> table = [Route("10.0.0.0/16", "local", "CreateRouteTable"), Route("0.0.0.0/0", "igw-1")]
+    >>> select_route(table, "8.8.8.8").target, select_route(table, "10.0.3.4").target
+    ('igw-1', 'local')
+    """
+    target = ipaddress.IPv4Address(address)
+    local = [r.destination for r in routes if r.target == "local" or r.origin == "CreateRouteTable"]
+    in_local = any(in_cidr(address, cidr) for cidr in local)
+    best: tuple[int, int] | None = None
+    chosen: Route | None = None
+    for route in routes:
+        kind = _kind(route)
+        if kind == "propagated" and in_local:
+            continue  # propagated routes never override the local route
+        cidrs = prefix_list(route.destination) if kind == "prefix-list" else (route.destination,)
+        lengths = [ipaddress.IPv4Network(c).prefixlen for c in cidrs if target in ipaddress.IPv4Network(c)]
+        if not lengths:
+            continue
+        key = (max(lengths), _RANK[kind])
+        if best is None or key > best:
+            best, chosen = key, route
+    return chosen
+
+
+@dataclass(frozen=True, slots=True)
+class RouteDecision(Displayable):
+    route_table_id: str
+    address: str
+    route: Route | None
+
+    def _text_(self) -> str:
+        if self.route is None:
+            return message("routing.no_route", address=self.address, table=self.route_table_id)
+        return message("routing.chosen", address=self.address, table=self.route_table_id,
+                       destination=self.route.destination, target=self.route.target, state=self.route.state)
+
+
+class RoutingOperations(AddressingOperations):
+    """Route tables, their associations and routes."""
+
+    def create_route_table(self, vpc: object, name: str | None = None) -> RouteTable:
+        record = self._ref(vpc, Vpc)
+        if sum(1 for t in self._all(RouteTable) if t.vpc_id == record.id) >= self.quotas.route_tables_per_vpc:
+            raise LimitExceeded("RouteTableLimitExceeded",
+                                message("routing.table_limit", limit=self.quotas.route_tables_per_vpc),
+                                fix=message("vpc.limit_fix"))
+        routes = tuple(Route(block, "local", "CreateRouteTable") for block in record.cidr_blocks)
+        return self._put(RouteTable(self._new_id("rtb"), name, record.id, routes))
+
+    def route_table(self, ref: object) -> RouteTable:
+        """A route table as it is now, each route's state (active or blackhole) filled in."""
+        table = self._ref(ref, RouteTable)
+        main = self._ref(table.vpc_id, Vpc).main_route_table_id == table.id
+        routes = tuple(evolve_route(r, self._route_state(table, r)) for r in table.routes)
+        return evolve(table, routes=routes, is_main=main)
+
+    def route_table_for(self, subnet: object) -> RouteTable:
+        """The table a subnet uses: its explicit association, else the VPC's main table."""
+        record = self._ref(subnet, Subnet)
+        table_id = self._subnet_tables.get(record.id) or self._ref(record.vpc_id, Vpc).main_route_table_id
+        return self.route_table(table_id)
+
+    def associate_route_table(self, route_table: object, subnet: object) -> RouteTable:
+        table = self._ref(route_table, RouteTable)
+        record = self._ref(subnet, Subnet)
+        if table.vpc_id != record.vpc_id:
+            raise InvalidValue("InvalidParameterValue",
+                               message("routing.other_vpc", table=table.label, subnet=record.label),
+                               fix=message("routing.other_vpc_fix"))
+        previous = self._subnet_tables.get(record.id)
+        if previous and previous != table.id:
+            old = self._ref(previous, RouteTable)
+            self._put(evolve(old, associations=tuple(a for a in old.associations if a != record.id)))
+        self._subnet_tables[record.id] = table.id
+        if record.id not in table.associations:
+            table = self._put(evolve(table, associations=(*table.associations, record.id)))
+        return self.route_table(table)
+
+    def disassociate_route_table(self, subnet: object) -> None:
+        """The subnet goes back to the main route table."""
+        record = self._ref(subnet, Subnet)
+        previous = self._subnet_tables.pop(record.id, None)
+        if previous:
+            old = self._ref(previous, RouteTable)
+            self._put(evolve(old, associations=tuple(a for a in old.associations if a != record.id)))
+
+    def set_main_route_table(self, vpc: object, route_table: object) -> Vpc:
+        record = self._ref(vpc, Vpc)
+        table = self._ref(route_table, RouteTable)
+        if table.vpc_id != record.id:
+            raise InvalidValue("InvalidParameterValue",
+                               message("routing.other_vpc", table=table.label, subnet=record.label),
+                               fix=message("routing.other_vpc_fix"))
+        return self._put(evolve(record, main_route_table_id=table.id))
+
+    def delete_route_table(self, route_table: object) -> None:
+        table = self._ref(route_table, RouteTable)
+        if self._ref(table.vpc_id, Vpc).main_route_table_id == table.id or table.associations:
+            raise Conflict("DependencyViolation", message("routing.table_in_use", table=table.label),
+                           fix=message("routing.table_in_use_fix"))
+        self._drop(table)
+
+    def _target_id(self, table: RouteTable, target: object) -> str:
+        if isinstance(target, Resource):
+            target = target.id
+        if not isinstance(target, str):
+            raise InvalidValue("InvalidParameterValue", message("routing.bad_target", target=repr(target)),
+                               fix=message("routing.bad_target_fix"))
+        if not target.startswith(_TARGET_PREFIXES) and target != "local":
+            target = self.get(target).id  # a Name tag
+        item = self._items.get(target)
+        if isinstance(item, Instance):
+            return item.eni_id
+        if target.startswith(("igw-", "nat-", "eni-")) and item is None:
+            raise NotFound("InvalidGatewayID.NotFound", message("routing.no_target", target=target),
+                           fix=message("routing.bad_target_fix"))
+        if isinstance(item, InternetGateway) and item.vpc_id != table.vpc_id:
+            raise InvalidValue("Gateway.NotAttached",
+                               message("routing.igw_not_attached", igw=item.label, vpc=table.vpc_id),
+                               fix=message("routing.igw_not_attached_fix"))
+        return target
+
+    def create_route(self, route_table: object, destination: str, target: object) -> RouteTable:
+        """Add a route; the destination is a CIDR (or a prefix list id)."""
+        table = self._ref(route_table, RouteTable)
+        target_id = self._target_id(table, target)
+        dest = destination if str(destination).startswith("pl-") else str(parse(destination))
+        if any(r.destination == dest for r in table.routes):
+            raise Conflict("RouteAlreadyExists", message("routing.exists", destination=dest, table=table.label),
+                           fix=message("routing.exists_fix"))
+        if sum(1 for r in table.routes if r.origin == "CreateRoute") >= self.quotas.routes_per_route_table:
+            raise LimitExceeded("RouteLimitExceeded",
+                                message("routing.route_limit", limit=self.quotas.routes_per_route_table),
+                                fix=message("vpc.limit_fix"))
+        if not dest.startswith("pl-"):
+            self._check_more_specific_than_local(table, dest, target_id)
+        self._put(evolve(table, routes=(*table.routes, Route(dest, target_id, "CreateRoute"))))
+        return self.route_table(table.id)
+
+    def _check_more_specific_than_local(self, table: RouteTable, dest: str, target: str) -> None:
+        block = parse(dest)
+        for local in (r.destination for r in table.routes if r.target == "local"):
+            if not parse(local).contains(block) or block == parse(local):
+                continue
+            subnets = {s.cidr for s in self._all(Subnet) if s.vpc_id == table.vpc_id}
+            if dest not in subnets or not target.startswith(("nat-", "eni-")):
+                raise InvalidValue("InvalidParameterValue",
+                                   message("routing.more_specific", destination=dest, local=local),
+                                   fix=message("routing.more_specific_fix"))
+
+    def delete_route(self, route_table: object, destination: str) -> RouteTable:
+        table = self._ref(route_table, RouteTable)
+        dest = destination if str(destination).startswith("pl-") else str(parse(destination))
+        match = [r for r in table.routes if r.destination == dest]
+        if not match:
+            raise NotFound("InvalidRoute.NotFound", message("routing.not_found", destination=dest,
+                                                            table=table.label),
+                           fix=message("routing.not_found_fix",
+                                       routes=", ".join(r.destination for r in table.routes)))
+        if match[0].target == "local":
+            raise InvalidValue("InvalidParameterValue", message("routing.local_undeletable", destination=dest),
+                               fix=message("routing.local_undeletable_fix"))
+        self._put(evolve(table, routes=tuple(r for r in table.routes if r.destination != dest)))
+        return self.route_table(table.id)
+
+    def replace_route(self, route_table: object, destination: str, target: object) -> RouteTable:
+        table = self._ref(route_table, RouteTable)
+        dest = destination if str(destination).startswith("pl-") else str(parse(destination))
+        if not any(r.destination == dest for r in table.routes):
+            raise NotFound("InvalidRoute.NotFound", message("routing.not_found", destination=dest,
+                                                            table=table.label),
+                           fix=message("routing.not_found_fix",
+                                       routes=", ".join(r.destination for r in table.routes)))
+        target_id = self._target_id(table, target)
+        routes = tuple(evolve_route(r, target=target_id, origin="CreateRoute") if r.destination == dest else r
+                       for r in table.routes)
+        self._put(evolve(table, routes=routes))
+        return self.route_table(table.id)
+
+    def route_for(self, subnet: object, address: str) -> RouteDecision:
+        """Which route a packet from ``subnet`` to ``address`` takes, and its state."""
+        table = self.route_table_for(subnet)
+        return RouteDecision(table.id, address, select_route(table.routes, address, self._prefix_list_cidrs))
+
+    def _prefix_list_cidrs(self, prefix_list_id: str) -> tuple[str, ...]:
+        return self._prefix_lists.get(prefix_list_id, ())
+
+    def _route_state(self, table: RouteTable, route: Route) -> str:
+        """blackhole when the target is gone, detached from the table's VPC, or not available."""
+        if route.target == "local":
+            return "active"
+        item = self._items.get(route.target)
+        if item is None:
+            return "blackhole"
+        if isinstance(item, InternetGateway):
+            return "active" if item.vpc_id == table.vpc_id else "blackhole"
+        if isinstance(item, NatGateway):
+            return "active" if item.state == "available" else "blackhole"
+        if isinstance(item, NetworkInterface):
+            return "active"
+        return self._other_route_state(item, table)
+
+    def _other_route_state(self, item: Resource, table: RouteTable) -> str:
+        """State of routes to targets that later modules model (peering, transit gateways …)."""
+        return "active"
+
+
+def evolve_route(route: Route, state: str | None = None, **changes: str) -> Route:
+    from dataclasses import replace
+
+    if state is not None:
+        changes["state"] = state
+    return replace(route, **changes)
