@@ -332,10 +332,13 @@ def test_options_sets_are_replaced_not_edited(cloud: Cloud, vpc) -> None:
     assert cloud.get(first.id).domain_name == "one.example"
 
 
-def test_associating_default_returns_to_the_default_set(cloud: Cloud, vpc) -> None:
+def test_a_vpc_can_go_back_to_the_default_set(cloud: Cloud, vpc) -> None:
+    # §3. The default set is named by its id: in the AWS API the keyword "default" means
+    # "no DHCP options" (DNS resolution off), which the contract's "default" may or may not mean.
     original = vpc.dhcp_options_id
+    assert original.startswith("dopt-")
     cloud.associate_dhcp_options(cloud.create_dhcp_options(domain_name="corp.example"), vpc)
-    cloud.associate_dhcp_options("default", vpc)
+    cloud.associate_dhcp_options(original, vpc)
     assert cloud.get(vpc.id).dhcp_options_id == original
     assert cloud.dhcp_settings(vpc).domain_name == "ec2.internal"
 

@@ -50,6 +50,16 @@ def _cidr(args: argparse.Namespace) -> int:
     return 0
 
 
+def _trace(args: argparse.Namespace) -> int:
+    from vpclab.cloud import Cloud
+
+    cloud = Cloud.from_aws(args.file, lenient=args.lenient)
+    result = cloud.trace(args.source, args.destination, args.protocol, args.port,
+                         source_port=args.source_port, all_blockers=args.all_blockers)
+    print(json.dumps(result.to_dict(), indent=2) if args.json else result._text_())
+    return 0 if result.reachable else 1
+
+
 def _lab(args: argparse.Namespace) -> int:
     root = kit_root()
     work = prepare_workspace(root)
@@ -103,6 +113,18 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--prefix", type=int, metavar="P", help=message("cli.help.prefix"))
     cidr.add_argument("--json", action="store_true", help=message("cli.help.json"))
     cidr.set_defaults(run=_cidr)
+
+    trace = commands.add_parser("trace", help=message("cli.help.trace"))
+    trace.add_argument("file", help=message("cli.help.aws_file"))
+    trace.add_argument("--from", dest="source", required=True, help=message("cli.help.endpoint"))
+    trace.add_argument("--to", dest="destination", required=True, help=message("cli.help.endpoint"))
+    trace.add_argument("--protocol", default="tcp", choices=["tcp", "udp", "icmp", "all"])
+    trace.add_argument("--port", type=int, default=443)
+    trace.add_argument("--source-port", type=int, default=49152)
+    trace.add_argument("--all-blockers", action="store_true", help=message("cli.help.all_blockers"))
+    trace.add_argument("--lenient", action="store_true", help=message("cli.help.lenient"))
+    trace.add_argument("--json", action="store_true", help=message("cli.help.json"))
+    trace.set_defaults(run=_trace)
 
     lab = commands.add_parser("lab", help=message("cli.help.lab"))
     lab.add_argument("--port", type=int, default=8888)

@@ -15,11 +15,18 @@ returns an immutable record of the resource as it now is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 from vpclab.errors import InvalidValue
 from vpclab.i18n import message
 from vpclab.quotas import Quotas
 from vpclab.resources import Instance, NatGateway, Subnet, Vpc
 from vpclab.trace import TraceOperations
+
+if TYPE_CHECKING:
+    from vpclab.awsjson import ImportReport
 
 __all__ = ["Cloud"]
 
@@ -39,6 +46,19 @@ class Cloud(TraceOperations):
                                fix=message("cloud.bad_mode_fix"))
         zones = azs or tuple(f"{region}{letter}" for letter in _REGION_AZS.get(region, "abc")[:3])
         super().__init__(region=region, azs=zones, seed=seed, quotas=quotas, address_mode=address_mode)
+        self.import_report: ImportReport | None = None
+
+    @classmethod
+    def from_aws(cls, source: str | Path | Mapping[str, Any], *, lenient: bool = False,
+                 region: str | None = None, seed: int | None = 0) -> Cloud:
+        """A Cloud holding a real configuration: AWS describe JSON, as one combined object
+        (a dict or a file) or a folder of ``aws ec2 describe-*`` files (DESIGN.md §4).
+        ``cloud.import_report`` says what was imported and what was skipped."""
+        from vpclab.awsjson import load_aws
+
+        cloud, report = load_aws(source, lenient=lenient, region=region, seed=seed)
+        cloud.import_report = report
+        return cloud
 
     def _text_(self) -> str:
         lines = [message("cloud.summary", region=self.region, vpcs=len(self._all(Vpc)))]

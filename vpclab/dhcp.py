@@ -74,16 +74,18 @@ class AddressPool:
 
 @dataclass(frozen=True, slots=True)
 class DhcpSettings(Displayable):
-    """What an instance in a subnet learns from the VPC's DHCP server."""
+    """What instances in a VPC learn from its DHCP server: the router of their subnet
+    (base + 1), DNS servers, domain name and NTP servers."""
 
-    router: str | None
+    routers: dict[str, str]  # subnet id -> its router address
     domain_name_servers: tuple[str, ...]
     domain_name: str | None
     ntp_servers: tuple[str, ...]
     options_id: str
 
     def _text_(self) -> str:
-        return message("dhcp.settings", router=self.router or "—",
+        routers = ", ".join(f"{s}: {r}" for s, r in self.routers.items()) or "—"
+        return message("dhcp.settings", router=routers,
                        dns=", ".join(self.domain_name_servers) or message("dhcp.no_dns"),
                        domain=self.domain_name or "—", ntp=", ".join(self.ntp_servers) or "Amazon Time Sync",
                        options=self.options_id)
@@ -317,25 +319,20 @@ class AddressingOperations(VpcOperations):
         return self._put(DhcpOptions(self._new_id("dopt"), name, domain_name, servers, tuple(ntp_servers)))
 
     def associate_dhcp_options(self, options: object, vpc: object) -> Vpc:
-        """Use an options set for a VPC; ``"default"`` is AWS's default set, ``"none"`` none."""
+        """Use an options set for a VPC. As in the AWS API, ``"default"`` means *no* DHCP
+        options (instances get no DNS servers); the Region's default set is named by its id."""
         record = self._ref(vpc, Vpc)
-        option_id = options if options in ("default", "none") else self._ref(options, DhcpOptions).id
+        option_id = "default" if options == "default" else self._ref(options, DhcpOptions).id
         return self._put(evolve(record, dhcp_options_id=option_id))
 
-    def dhcp_settings(self, subnet: object) -> DhcpSettings:
-        """What an instance in ``subnet`` is told by DHCP: router, DNS servers, domain name."""
-        record = self._ref(subnet, Subnet)
-        vpc = self._ref(record.vpc_id, Vpc)
-        router = parse(record.cidr).router
+    def dhcp_settings(self, target: object) -> DhcpSettings:
+        """What DHCP tells instances in a VPC (or in a subnet's VPC)."""
+        item = self.get(target)
+        vpc = self._ref(item.vpc_id, Vpc) if isinstance(item, Subnet) else self._ref(item, Vpc)
+        routers = {s.id: parse(s.cidr).router for s in self._all(Subnet) if s.vpc_id == vpc.id}
         resolver = str(parse(vpc.cidr).network.network_address + 2)
-        if vpc.dhcp_options_id == "none":
-            return DhcpSettings(router, (), None, (), "none")
         if vpc.dhcp_options_id == "default":
-            return DhcpSettings(router, (resolver,), self.default_domain_name, (), "default")
+            return DhcpSettings(routers, (), None, (), "default")
         options = self._ref(vpc.dhcp_options_id, DhcpOptions)
         servers = tuple(resolver if s == AMAZON_PROVIDED_DNS else s for s in options.domain_name_servers)
-        return DhcpSettings(router, servers, options.domain_name, options.ntp_servers, options.id)
-
-    @property
-    def default_domain_name(self) -> str:
-        return "ec2.internal" if self.region == "us-east-1" else f"{self.region}.compute.internal"
+        return DhcpSettings(routers, servers, options.domain_name, options.ntp_servers, options.id)

@@ -358,8 +358,10 @@ class FirewallOperations(GatewayOperations):
         if record.is_default:
             raise InvalidValue("InvalidParameterValue", message("firewall.delete_default_acl", acl=record.label),
                                fix=message("firewall.delete_default_acl_fix"))
-        if any(a == record.id for a in self._subnet_acls.values()):
-            raise Conflict("DependencyViolation", message("firewall.acl_in_use", acl=record.label),
+        users = sorted(s for s, a in self._subnet_acls.items() if a == record.id)
+        if users:
+            raise Conflict("DependencyViolation", message("firewall.acl_in_use", acl=record.label,
+                                                          users=", ".join(users)),
                            fix=message("firewall.acl_in_use_fix"))
         self._drop(record)
 

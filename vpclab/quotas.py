@@ -19,7 +19,7 @@ class Quotas:
     cidr_blocks_per_vpc: int = 5
     subnets_per_vpc: int = 200
     route_tables_per_vpc: int = 200
-    routes_per_route_table: int = 50
+    routes_per_table: int = 50
     internet_gateways_per_region: int = 5
     nat_gateways_per_az: int = 5
     elastic_ips_per_region: int = 5

@@ -54,7 +54,7 @@ class Vpc(Resource):
     main_route_table_id: str
     default_security_group_id: str
     default_network_acl_id: str
-    dhcp_options_id: str  # "default" for AWS's default set
+    dhcp_options_id: str  # a dopt- id, or "default": no DHCP options (as the AWS API names it)
     is_default: bool = False
 
     @property
@@ -229,6 +229,11 @@ class ElasticIp(Resource):
     @property
     def allocation_id(self) -> str:
         return self.id
+
+    @property
+    def association(self) -> str | None:
+        """The network interface it is associated with, if any."""
+        return self.network_interface_id
 
 
 @dataclass(frozen=True, slots=True)

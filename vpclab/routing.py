@@ -81,6 +81,11 @@ class RouteDecision(Displayable):
     address: str
     route: Route | None
 
+    @property
+    def reason(self) -> str:
+        """Why this route (or none) was chosen, in a sentence."""
+        return self._text_()
+
     def _text_(self) -> str:
         if self.route is None:
             return message("routing.no_route", address=self.address, table=self.route_table_id)
@@ -103,9 +108,8 @@ class RoutingOperations(AddressingOperations):
     def route_table(self, ref: object) -> RouteTable:
         """A route table as it is now, each route's state (active or blackhole) filled in."""
         table = self._ref(ref, RouteTable)
-        main = self._ref(table.vpc_id, Vpc).main_route_table_id == table.id
         routes = tuple(evolve_route(r, self._route_state(table, r)) for r in table.routes)
-        return evolve(table, routes=routes, is_main=main)
+        return evolve(table, routes=routes)
 
     def route_table_for(self, subnet: object) -> RouteTable:
         """The table a subnet uses: its explicit association, else the VPC's main table."""
@@ -138,18 +142,28 @@ class RoutingOperations(AddressingOperations):
             self._put(evolve(old, associations=tuple(a for a in old.associations if a != record.id)))
 
     def set_main_route_table(self, vpc: object, route_table: object) -> Vpc:
+        """Make ``route_table`` the main table: subnets without an association now use it."""
         record = self._ref(vpc, Vpc)
         table = self._ref(route_table, RouteTable)
         if table.vpc_id != record.id:
             raise InvalidValue("InvalidParameterValue",
                                message("routing.other_vpc", table=table.label, subnet=record.label),
                                fix=message("routing.other_vpc_fix"))
+        old = self._ref(record.main_route_table_id, RouteTable)
+        self._put(evolve(old, is_main=False))
+        self._put(evolve(self._ref(table.id, RouteTable), is_main=True))
         return self._put(evolve(record, main_route_table_id=table.id))
+
+    def get(self, ref: object) -> Resource:
+        """The current record of a resource (a route table with its routes' states)."""
+        item = super().get(ref)
+        return self.route_table(item) if isinstance(item, RouteTable) else item
 
     def delete_route_table(self, route_table: object) -> None:
         table = self._ref(route_table, RouteTable)
         if self._ref(table.vpc_id, Vpc).main_route_table_id == table.id or table.associations:
-            raise Conflict("DependencyViolation", message("routing.table_in_use", table=table.label),
+            users = ", ".join(table.associations) or message("routing.main")
+            raise Conflict("DependencyViolation", message("routing.table_in_use", table=table.label, users=users),
                            fix=message("routing.table_in_use_fix"))
         self._drop(table)
 
@@ -181,9 +195,9 @@ class RoutingOperations(AddressingOperations):
         if any(r.destination == dest for r in table.routes):
             raise Conflict("RouteAlreadyExists", message("routing.exists", destination=dest, table=table.label),
                            fix=message("routing.exists_fix"))
-        if sum(1 for r in table.routes if r.origin == "CreateRoute") >= self.quotas.routes_per_route_table:
+        if sum(1 for r in table.routes if r.origin == "CreateRoute") >= self.quotas.routes_per_table:
             raise LimitExceeded("RouteLimitExceeded",
-                                message("routing.route_limit", limit=self.quotas.routes_per_route_table),
+                                message("routing.route_limit", limit=self.quotas.routes_per_table),
                                 fix=message("vpc.limit_fix"))
         if not dest.startswith("pl-"):
             self._check_more_specific_than_local(table, dest, target_id)
@@ -242,6 +256,8 @@ class RoutingOperations(AddressingOperations):
         """blackhole when the target is gone, detached from the table's VPC, or not available."""
         if route.target == "local":
             return "active"
+        if route.state == "blackhole":  # as a loaded file says it is
+            return "blackhole"
         item = self._items.get(route.target)
         if item is None:
             return "blackhole"

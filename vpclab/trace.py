@@ -200,6 +200,7 @@ class _Flow:
     tracked: set[str] = field(default_factory=set)  # ENIs whose security groups saw the request
     nat: list[tuple[str, str, int | None, str, int | None]] = field(default_factory=list)
     gateways: list[str] = field(default_factory=list)  # gateways the request passed, in order
+    resolver: bool = False  # the request went to the Amazon DNS resolver
 
 
 class TraceOperations(FirewallOperations):
@@ -229,7 +230,9 @@ class TraceOperations(FirewallOperations):
         arrived = self._walk(packet, sender, forward, flow)
         explanations = list(forward.blockers)
         back_hops: tuple[Hop, ...] = ()
-        if arrived is not None and (not forward.blockers or all_blockers):
+        if arrived is not None and flow.resolver:
+            back_hops = (Hop(str(arrived[0]), "eni", "deliver", message("trace.resolver_reply")),)
+        elif arrived is not None and (not forward.blockers or all_blockers):
             receiver, seen = arrived
             reply = _Packet(seen.dst, seen.src, proto, seen.dst_port,
                             seen.src_port if proto != "icmp" else ICMP_ECHO_REPLY)
@@ -333,7 +336,7 @@ class TraceOperations(FirewallOperations):
         if not self._sg_out(packet, eni, walk, flow, exempt=resolver) and walk.stopped:
             return None
         if resolver:
-            return self._to_resolver(packet, vpc, walk)
+            return self._to_resolver(packet, vpc, walk, flow)
         same_subnet = in_cidr(packet.dst, subnet.cidr) and packet.dst in self._eni_by_ip
         if same_subnet:
             target = self._ref(self._eni_by_ip[packet.dst], NetworkInterface)
@@ -556,11 +559,13 @@ class TraceOperations(FirewallOperations):
     def _resolver_of(self, vpc: Vpc, address: str) -> bool:
         return address == RESOLVER or address == str(parse(vpc.cidr).network.network_address + 2)
 
-    def _to_resolver(self, packet: _Packet, vpc: Vpc, walk: _Walk) -> tuple[bool, NetworkInterface | str] | None:
+    def _to_resolver(self, packet: _Packet, vpc: Vpc, walk: _Walk, flow: _Flow
+                     ) -> tuple[bool, NetworkInterface | str] | None:
         if packet.protocol not in ("tcp", "udp") or packet.dst_port != 53:
             walk.block("PROTOCOL_RESTRICTION", vpc.id, message("trace.resolver_only_dns", address=packet.dst))
             return None
         walk.hop(vpc.id, "eni", "deliver", message("trace.resolver", address=packet.dst))
+        flow.resolver = True
         return True, packet.dst
 
     # --- filters -------------------------------------------------------------------------------

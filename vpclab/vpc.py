@@ -15,6 +15,7 @@ from vpclab.i18n import message
 from vpclab.resources import (
     ALL,
     NACL_DEFAULT_RULE,
+    DhcpOptions,
     InternetGateway,
     NaclEntry,
     NetworkAcl,
@@ -63,12 +64,21 @@ class VpcOperations(World):
         rtb = RouteTable(self._new_id("rtb"), None, vpc_id, (Route(cidr, "local", "CreateRouteTable"),),
                          is_main=True)
         sg_id = self._new_id("sg")
-        sg = SecurityGroup(sg_id, None, vpc_id, "default", "default VPC security group",
+        sg = SecurityGroup(sg_id, "default", vpc_id, "default", "default VPC security group",
                            ingress=(SgRule(ALL, None, None, sg_id),), egress=(ALL_TRAFFIC,))
         acl = NetworkAcl(self._new_id("acl"), None, vpc_id, default_nacl_entries(), is_default=True)
         for item in (rtb, sg, acl):
             self._put(item)
-        return self._put(Vpc(vpc_id, name, (cidr,), rtb.id, sg_id, acl.id, "default", is_default))
+        return self._put(Vpc(vpc_id, name, (cidr,), rtb.id, sg_id, acl.id, self._default_dhcp_options().id,
+                             is_default))
+
+    def _default_dhcp_options(self) -> DhcpOptions:
+        """The Region's default options set: AmazonProvidedDNS and the Region's domain name."""
+        existing = [d for d in self._all(DhcpOptions) if d.name == "default"]
+        if existing:
+            return existing[0]
+        domain = "ec2.internal" if self.region == "us-east-1" else f"{self.region}.compute.internal"
+        return self._put(DhcpOptions(self._new_id("dopt"), "default", domain))
 
     def associate_vpc_cidr_block(self, vpc: object, cidr: str) -> Vpc:
         """Add a secondary IPv4 block; every route table of the VPC gets a local route for it."""
@@ -93,8 +103,20 @@ class VpcOperations(World):
                                 message("vpc.subnet_limit", limit=self.quotas.subnets_per_vpc, vpc=record.label),
                                 fix=message("vpc.limit_fix"))
         block = validate_subnet_cidr(cidr, record.cidr_blocks, [s.cidr for s in siblings])
-        return self._put(Subnet(self._new_id("subnet"), name, record.id, str(block), zone,
-                                map_public_ip_on_launch))
+        return self._add_subnet(Subnet(self._new_id("subnet"), name, record.id, str(block), zone,
+                                       map_public_ip_on_launch))
+
+    def _add_subnet(self, subnet: Subnet) -> Subnet:
+        """Store a new subnet; like AWS, it is associated with the VPC's default NACL."""
+        vpc = self._ref(subnet.vpc_id, Vpc)
+        acl = self._ref(vpc.default_network_acl_id, NetworkAcl)
+        self._put(evolve(acl, associations=(*acl.associations, subnet.id)))
+        return self._put(subnet)
+
+    def subnets(self, vpc: object) -> tuple[Subnet, ...]:
+        """The VPC's subnets, in address order."""
+        vpc_id = self._ref(vpc, Vpc).id
+        return tuple(sorted((s for s in self._all(Subnet) if s.vpc_id == vpc_id), key=lambda s: parse(s.cidr)))
 
     def modify_subnet_attribute(self, subnet: object, *, map_public_ip_on_launch: bool) -> Subnet:
         return self._put(evolve(self._ref(subnet, Subnet), map_public_ip_on_launch=map_public_ip_on_launch))
@@ -119,8 +141,8 @@ class VpcOperations(World):
         main = self._ref(vpc.main_route_table_id, RouteTable)
         self._put(evolve(main, routes=(*main.routes, Route("0.0.0.0/0", igw.id, "CreateRoute"))))
         for zone, block in zip(self.azs, parse(DEFAULT_VPC_CIDR).subnets(20), strict=False):
-            self._put(Subnet(self._new_id("subnet"), None, vpc.id, str(block), zone,
-                             map_public_ip_on_launch=True, default_for_az=True))
+            self._add_subnet(Subnet(self._new_id("subnet"), None, vpc.id, str(block), zone,
+                                    map_public_ip_on_launch=True, default_for_az=True))
         return vpc
 
     def delete_subnet(self, subnet: object) -> None:
@@ -134,6 +156,8 @@ class VpcOperations(World):
         for table in self._all(RouteTable):
             if record.id in table.associations:
                 self._put(evolve(table, associations=tuple(a for a in table.associations if a != record.id)))
+        self._subnet_acls.pop(record.id, None)
+        self._subnet_tables.pop(record.id, None)
         for acl in self._all(NetworkAcl):
             if record.id in acl.associations:
                 self._put(evolve(acl, associations=tuple(a for a in acl.associations if a != record.id)))
