@@ -43,21 +43,21 @@ def build_two_tier(ec2: Any) -> dict[str, str]:
     ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
     ids["igw"] = igw
     for name, cidr in (("public", "10.0.1.0/24"), ("app", "10.0.2.0/24"), ("db", "10.0.3.0/24")):
-        ids[name] = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone="us-east-1a",
+        ids[f"{name}_subnet"] = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone="us-east-1a",
                                       TagSpecifications=_tags("subnet", name))["Subnet"]["SubnetId"]
-    ec2.modify_subnet_attribute(SubnetId=ids["public"], MapPublicIpOnLaunch={"Value": True})
+    ec2.modify_subnet_attribute(SubnetId=ids["public_subnet"], MapPublicIpOnLaunch={"Value": True})
     public_rt = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
     ec2.create_route(RouteTableId=public_rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
-    ec2.associate_route_table(RouteTableId=public_rt, SubnetId=ids["public"])
+    ec2.associate_route_table(RouteTableId=public_rt, SubnetId=ids["public_subnet"])
     eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
-    nat = ec2.create_nat_gateway(SubnetId=ids["public"], AllocationId=eip)["NatGateway"]["NatGatewayId"]
+    nat = ec2.create_nat_gateway(SubnetId=ids["public_subnet"], AllocationId=eip)["NatGateway"]["NatGatewayId"]
     ids["nat"] = nat
     app_rt = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
     ec2.create_route(RouteTableId=app_rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
-    ec2.associate_route_table(RouteTableId=app_rt, SubnetId=ids["app"])
+    ec2.associate_route_table(RouteTableId=app_rt, SubnetId=ids["app_subnet"])
     ids["app_rt"] = app_rt
     db_rt = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
-    ec2.associate_route_table(RouteTableId=db_rt, SubnetId=ids["db"])
+    ec2.associate_route_table(RouteTableId=db_rt, SubnetId=ids["db_subnet"])
     ids["db_rt"] = db_rt
 
     def group(name: str) -> str:
@@ -77,12 +77,12 @@ def build_two_tier(ec2: Any) -> dict[str, str]:
                                  Egress=False, CidrBlock="10.0.2.0/24", PortRange={"From": 5432, "To": 5432})
     ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Protocol="6", RuleAction="allow",
                                  Egress=True, CidrBlock="10.0.2.0/24", PortRange={"From": 1024, "To": 65535})
-    acls = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [ids["db"]]}])
+    acls = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [ids["db_subnet"]]}])
     association = next(a["NetworkAclAssociationId"] for a in acls["NetworkAcls"][0]["Associations"]
-                       if a["SubnetId"] == ids["db"])
+                       if a["SubnetId"] == ids["db_subnet"])
     ec2.replace_network_acl_association(AssociationId=association, NetworkAclId=acl)
     for name, subnet, sg in (("web", "public", web_sg), ("app", "app", app_sg), ("db", "db", db_sg)):
-        ids[name] = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=ids[subnet],
+        ids[name] = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=ids[f"{subnet}_subnet"],
                                       SecurityGroupIds=[sg], TagSpecifications=_tags("instance", name)
                                       )["Instances"][0]["InstanceId"]
     return ids
@@ -101,6 +101,12 @@ def patch_like_aws(data: dict[str, Any]) -> dict[str, Any]:
                         and any(a.get("Main") for a in t.get("Associations", [])))
             main["Routes"].append({"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": igw, "State": "active",
                                    "Origin": "CreateRoute"})
+    known_options = {d["DhcpOptionsId"] for d in data["DhcpOptions"]}
+    for option_id in sorted({v["DhcpOptionsId"] for v in data["Vpcs"]} - known_options - {"default"}):
+        # AWS lists the default options set the VPCs use; moto's describe_dhcp_options leaves it out
+        data["DhcpOptions"].append({"DhcpOptionsId": option_id, "DhcpConfigurations": [
+            {"Key": "domain-name", "Values": [{"Value": "ec2.internal"}]},
+            {"Key": "domain-name-servers", "Values": [{"Value": "AmazonProvidedDNS"}]}], "Tags": []})
     for nat in data["NatGateways"]:
         subnet = next(s for s in data["Subnets"] if s["SubnetId"] == nat["SubnetId"])
         for number, address in enumerate(nat["NatGatewayAddresses"]):

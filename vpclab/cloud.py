@@ -19,11 +19,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vpclab.display import Displayable
 from vpclab.errors import InvalidValue
 from vpclab.i18n import message
 from vpclab.quotas import Quotas
 from vpclab.resources import Instance, NatGateway, Subnet, Vpc
-from vpclab.trace import TraceOperations
+from vpclab.shorthands import ShorthandOperations
 
 if TYPE_CHECKING:
     from vpclab.awsjson import ImportReport
@@ -33,7 +34,7 @@ __all__ = ["Cloud"]
 _REGION_AZS = {"us-east-1": "abcdef", "ap-northeast-2": "abcd"}
 
 
-class Cloud(TraceOperations):
+class Cloud(ShorthandOperations, Displayable):
     """A simulated AWS Region. ``seed`` makes addresses, ids and NAT ports reproducible;
     ``address_mode="lowest"`` hands out the lowest free address (a simplification)."""
 

@@ -219,7 +219,7 @@ class TraceOperations(FirewallOperations):
         dst_ip, receiver_hint, early = self._trace_destination(destination, sender)
         shown_protocol = "all" if proto == ALL else proto
         shown_port = dst_port if proto in ("tcp", "udp") else None
-        source_name = src_ip if isinstance(source, str) and _is_address(source) else self.get(source).id
+        source_name = src_ip if isinstance(source, str) and _is_address(source) else self._endpoint(source).id
         destination_name = receiver_hint.id if receiver_hint is not None else dst_ip
         if early is not None:
             return Trace(False, source_name, destination_name, shown_protocol, shown_port, (early,), (), ())
@@ -262,8 +262,22 @@ class TraceOperations(FirewallOperations):
         eni = self._endpoint_eni(source)
         return eni, eni.private_ip
 
+    def _endpoint(self, ref: object) -> Resource:
+        """An instance, network interface or NAT gateway, by record, id or Name tag (a Name
+        shared with, say, a subnet is taken to mean the thing that can send traffic)."""
+        if isinstance(ref, str) and ref not in self._items:
+            kinds = (Instance, NetworkInterface, NatGateway)
+            matches = [self._items[i] for i in sorted(self._by_name.get(ref, ())) if isinstance(self._items[i], kinds)]
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                raise NotFound("InvalidInstanceID.NotFound", message("world.ambiguous", ref=ref, kind="endpoint"),
+                               fix=message("world.ambiguous_fix", ids=", ".join(m.id for m in matches)))
+            return self._ref(ref, Instance)
+        return self.get(ref)
+
     def _endpoint_eni(self, ref: object) -> NetworkInterface:
-        item = self.get(ref)
+        item = self._endpoint(ref)
         if isinstance(item, Instance):
             return self._ref(item.eni_id, NetworkInterface)
         if isinstance(item, NatGateway):
@@ -283,7 +297,7 @@ class TraceOperations(FirewallOperations):
         if isinstance(destination, str) and _is_address(destination):
             return destination, None, None
         eni = self._endpoint_eni(destination)
-        named = self.get(destination)
+        named = self._endpoint(destination)
         if not from_internet:
             return eni.private_ip, named, None
         if eni.public_ip:

@@ -408,3 +408,7 @@ MESSAGES.update({
     "cli.help.all_blockers": "list every blocker, not only the first",
     "cli.help.lenient": "load what is sound in a partly broken file, skipping the rest with warnings",
 })
+MESSAGES.update({
+    "shorthand.cannot_connect": "the connection cannot be made ({code}): {reason}",
+    "shorthand.cannot_connect_fix": "run cloud.trace(...) with the same arguments to see every hop",
+})
