@@ -45,7 +45,7 @@ def test_many_hosts_share_one_public_address_with_different_ports(lab: tuple[Clo
 
 def test_the_connections_per_destination_limit_gives_error_port_allocation(
         lab: tuple[Cloud, NatGateway, list[str]]) -> None:
-    cloud, nat, hosts = lab
+    cloud, _, hosts = lab
     cloud.quotas.nat_connections_per_destination = 3  # 55,000 by default; small to see the limit
     for port in (40001, 40002, 40003):
         cloud.open_connection(hosts[0], INTERNET, "tcp", 443, source_port=port)
