@@ -231,7 +231,7 @@ class TraceOperations(FirewallOperations):
         explanations = list(forward.blockers)
         back_hops: tuple[Hop, ...] = ()
         if arrived is not None and flow.resolver:
-            back_hops = (Hop(str(arrived[0]), "eni", "deliver", message("trace.resolver_reply")),)
+            back_hops = (Hop(forward.hops[-1].component, "eni", "deliver", message("trace.resolver_reply")),)
         elif arrived is not None and (not forward.blockers or all_blockers):
             receiver, seen = arrived
             reply = _Packet(seen.dst, seen.src, proto, seen.dst_port,
@@ -412,6 +412,8 @@ class TraceOperations(FirewallOperations):
             return self._nat_receive(packet, nat, walk, flow)
         if not self._sg_in(packet, target, walk, flow) and walk.stopped:
             return None
+        if walk.direction == "return" and self._unmasquerade(packet, target.id, walk, flow):
+            return False, target  # a NAT instance passes the reply on
         if packet.dst in (target.private_ip, target.public_ip):
             walk.hop(target.id, "eni", "deliver", message("trace.delivered", eni=target.label))
             return True, target
@@ -422,8 +424,6 @@ class TraceOperations(FirewallOperations):
         walk.hop(target.id, "eni", "forward", message("trace.appliance", eni=target.label))
         if target.nat_instance and walk.direction == "forward":
             self._masquerade(packet, target, walk, flow)
-        elif walk.direction == "return":
-            self._unmasquerade(packet, target.id, walk, flow)
         return False, target
 
     # --- gateways ------------------------------------------------------------------------------
@@ -487,6 +487,8 @@ class TraceOperations(FirewallOperations):
             return self._nat_receive(packet, nat, walk, flow)
         if not self._sg_in(packet, target, walk, flow) and walk.stopped:
             return None
+        if walk.direction == "return" and self._unmasquerade(packet, target.id, walk, flow):
+            return False, target  # a NAT instance passes the reply on
         if packet.dst != target.private_ip:
             return False, target
         walk.hop(target.id, "eni", "deliver", message("trace.delivered", eni=target.label))
