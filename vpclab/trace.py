@@ -514,7 +514,7 @@ class TraceOperations(FirewallOperations):
         if eni is None:
             walk.block("BAD_STATE", nat.id, message("gw.nat_not_available", nat=nat.label, state=nat.state))
             return None
-        if walk.direction == "return" or packet.dst in (eni.private_ip, eni.public_ip):
+        if packet.dst in (eni.private_ip, eni.public_ip):  # a reply to a connection it translated
             if not self._unmasquerade(packet, nat.id, walk, flow, kind="nat-gateway"):
                 walk.hop(nat.id, "nat-gateway", "drop", message("trace.nat_no_entry", address=packet.endpoint("dst")))
                 walk.block("BAD_STATE", nat.id, message("trace.nat_no_entry", address=packet.endpoint("dst")))

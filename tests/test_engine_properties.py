@@ -1,0 +1,584 @@
+"""Properties of the engine, checked with Hypothesis over random route tables, rules and worlds.
+
+- Longest-prefix match: the route the VPC router picks is the one netaddr calls the smallest
+  matching CIDR (aws-vpc-facts.md §4, "Route selection").
+- Security groups are stateful: a reply to an allowed request is never blocked by a security
+  group, whatever its rules for the other direction say (§7, "Security groups are stateful").
+- NACLs are stateless: without the outbound ephemeral-port rule, TCP replies leaving the server
+  subnet are denied by the ``*`` rule, and nothing else changes (§8).
+- Robustness: any sequence of operations, valid or not, either succeeds or raises a
+  ``VpcLabError``; nothing else ever escapes (errors.py: "VpcLabError, base of everything
+  vpclab raises on purpose").
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import netaddr
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, multiple, rule
+
+from vpclab import Cloud, VpcLabError
+from vpclab.errors import VpcLabWarning
+from vpclab.resources import Route, Subnet
+from vpclab.routing import select_route
+
+PROPERTY_SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+INTERNET_CLIENTS = ("203.0.113.7", "198.51.100.20", "8.8.8.8", "93.184.216.34")
+
+
+def canonical(address: int, prefix: int) -> str:
+    return str(ipaddress.IPv4Network((address, prefix), strict=False))
+
+
+@st.composite
+def cidr_blocks(draw: st.DrawFn, low: int = 0, high: int = 32) -> str:
+    address = draw(st.integers(min_value=0, max_value=2**32 - 1))
+    return canonical(address, draw(st.integers(min_value=low, max_value=high)))
+
+
+def address_in(cidr: str, offset: int) -> str:
+    network = ipaddress.IPv4Network(cidr)
+    return str(network.network_address + offset % network.num_addresses)
+
+
+# --- a. longest-prefix match -----------------------------------------------------------------------
+
+TARGETS = ("igw-0a1", "nat-0b2", "eni-0c3", "pcx-0d4", "tgw-0e5", "vgw-0f6", "eigw-0a7")
+
+
+@st.composite
+def route_tables(draw: st.DrawFn) -> list[Route]:
+    """One or two local routes (VPC blocks, /16–/28, not overlapping) and static routes to random
+    destinations of any length, each destination once (AWS refuses a second route to one)."""
+    locals_ = draw(st.lists(cidr_blocks(16, 28), min_size=1, max_size=2, unique=True))
+    if len(locals_) == 2:
+        assume(not ipaddress.IPv4Network(locals_[0]).overlaps(ipaddress.IPv4Network(locals_[1])))
+    others = draw(st.lists(cidr_blocks(0, 32), max_size=12, unique=True))
+    routes = [Route(cidr, "local", "CreateRouteTable") for cidr in locals_]
+    routes += [Route(cidr, draw(st.sampled_from(TARGETS)), "CreateRoute") for cidr in others if cidr not in locals_]
+    return draw(st.permutations(routes))
+
+
+@st.composite
+def addresses_near(draw: st.DrawFn, routes: list[Route]) -> str:
+    """A random address, or one inside a random route's destination (so that matches are common)."""
+    if routes and draw(st.booleans()):
+        route = draw(st.sampled_from(routes))
+        return address_in(route.destination, draw(st.integers(min_value=0, max_value=2**32 - 1)))
+    return str(ipaddress.IPv4Address(draw(st.integers(min_value=0, max_value=2**32 - 1))))
+
+
+@PROPERTY_SETTINGS
+@given(st.data())
+def test_select_route_is_the_smallest_matching_cidr(data: st.DataObject) -> None:
+    routes = data.draw(route_tables())
+    destinations = [route.destination for route in routes]
+    for _ in range(8):
+        address = data.draw(addresses_near(routes))
+        expected = netaddr.smallest_matching_cidr(address, destinations)
+        chosen = select_route(routes, address)
+        if expected is None:
+            assert chosen is None, (address, destinations)
+        else:
+            assert chosen is not None, (address, destinations)
+            assert chosen.destination == str(expected), (address, destinations)
+            assert chosen == next(r for r in routes if r.destination == str(expected))
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(cidr_blocks(0, 32), min_size=1, max_size=8, unique=True), st.data())
+def test_a_cloud_route_table_picks_the_smallest_matching_cidr(destinations: list[str], data: st.DataObject) -> None:
+    # Through the Cloud: routes added with create_route, the decision read with route_for.
+    # Destinations inside the VPC block would need the middlebox rules (§4), so they are left out.
+    vpc_block = "10.0.0.0/16"
+    destinations = [d for d in destinations
+                    if not ipaddress.IPv4Network(d).subnet_of(ipaddress.IPv4Network(vpc_block))
+                    and d != vpc_block]
+    cloud = Cloud(seed=3)
+    vpc = cloud.create_vpc(vpc_block, name="lpm")
+    subnet = cloud.create_subnet(vpc, "10.0.1.0/24", az="us-east-1a")
+    igw = cloud.create_internet_gateway()
+    cloud.attach_internet_gateway(igw, vpc)
+    table = cloud.create_route_table(vpc)
+    cloud.associate_route_table(table, subnet)
+    for destination in destinations:
+        cloud.create_route(table, destination, igw)
+    routes = cloud.route_table_for(subnet).routes
+    all_destinations = [r.destination for r in routes]
+    for _ in range(6):
+        address = data.draw(addresses_near(list(routes)))
+        expected = netaddr.smallest_matching_cidr(address, all_destinations)
+        decision = cloud.route_for(subnet, address)
+        if expected is None:
+            assert decision.route is None
+        else:
+            assert decision.route is not None and decision.route.destination == str(expected)
+
+
+# --- b. security groups are stateful -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SgRuleSpec:
+    protocol: str  # tcp, udp, icmp or -1
+    ports: tuple[int, int] | None
+    peer: str  # a CIDR, or "client-sg" / "server-sg"
+
+
+def _port_ranges() -> st.SearchStrategy[tuple[int, int]]:
+    return st.tuples(st.integers(0, 65535), st.integers(0, 65535)).map(lambda p: (min(p), max(p)))
+
+
+PEER_CIDRS = ("0.0.0.0/0", "10.0.0.0/16", "10.0.1.0/24", "10.0.2.0/24", "10.0.2.0/25", "203.0.113.0/24",
+              "8.0.0.0/7", "192.168.0.0/16")
+
+
+@st.composite
+def sg_rule_specs(draw: st.DrawFn, port_hint: int) -> SgRuleSpec:
+    protocol = draw(st.sampled_from(["tcp", "udp", "icmp", "-1"]))
+    ports: tuple[int, int] | None = None
+    if protocol in ("tcp", "udp"):
+        ports = draw(st.one_of(_port_ranges(), st.just((port_hint, port_hint)),
+                               st.integers(0, 65535).map(lambda p: (p, p))))
+    peer = draw(st.one_of(st.sampled_from(PEER_CIDRS), cidr_blocks(0, 32),
+                          st.sampled_from(["client-sg", "server-sg"])))
+    return SgRuleSpec(protocol, ports, peer)
+
+
+def _rule_matches(spec: SgRuleSpec, protocol: str, port: int, client_ip: str, client_in_client_sg: bool) -> bool:
+    if spec.protocol not in ("-1", protocol):
+        return False
+    if spec.ports is not None and not spec.ports[0] <= port <= spec.ports[1]:
+        return False
+    if spec.peer == "client-sg":
+        return client_in_client_sg
+    if spec.peer == "server-sg":
+        return False  # the client is never a member of the server's group
+    return ipaddress.IPv4Address(client_ip) in ipaddress.IPv4Network(spec.peer)
+
+
+@PROPERTY_SETTINGS
+@given(
+    placement=st.sampled_from(["same-subnet", "other-subnet", "internet"]),
+    protocol=st.sampled_from(["tcp", "udp"]),
+    port=st.integers(0, 65535),
+    source_port=st.integers(1024, 65535),
+    internet_client=st.sampled_from(INTERNET_CLIENTS),
+    data=st.data(),
+)
+def test_a_security_group_never_blocks_the_reply_to_an_allowed_request(
+        placement: str, protocol: str, port: int, source_port: int, internet_client: str,
+        data: st.DataObject) -> None:
+    specs = data.draw(st.lists(sg_rule_specs(port), max_size=6), label="server ingress rules")
+    cloud = Cloud(seed=5)
+    vpc = cloud.create_vpc("10.0.0.0/16", name="lab")
+    igw = cloud.create_internet_gateway()
+    cloud.attach_internet_gateway(igw, vpc)
+    subnet_a = cloud.create_subnet(vpc, "10.0.1.0/24", az="us-east-1a")
+    subnet_b = cloud.create_subnet(vpc, "10.0.2.0/24", az="us-east-1a")
+    public = cloud.create_route_table(vpc)
+    cloud.create_route(public, "0.0.0.0/0", igw)
+    cloud.associate_route_table(public, subnet_b)
+    # Both NACLs are the default one: everything allowed both ways.
+    client_sg = cloud.create_security_group(vpc, "client")  # no inbound rules: replies need tracking
+    server_sg = cloud.create_security_group(vpc, "server")
+    cloud.revoke_security_group_egress(server_sg, "-1", cidr="0.0.0.0/0")  # no outbound rules at all
+    groups = {"client-sg": client_sg, "server-sg": server_sg}
+    kept: list[SgRuleSpec] = []
+    for spec in specs:
+        peer = {"source_group": groups[spec.peer]} if spec.peer in groups else {"cidr": spec.peer}
+        try:
+            cloud.authorize_security_group_ingress(server_sg, spec.protocol, ports=spec.ports, **peer)
+        except VpcLabError as err:
+            assert err.code == "InvalidPermission.Duplicate"
+            continue
+        kept.append(spec)
+    (server,) = cloud.run_instances(subnet_b, security_groups=[server_sg], associate_public_ip=True)
+    if placement == "internet":
+        source: str = internet_client
+        client_ip = internet_client
+    else:
+        (client,) = cloud.run_instances(subnet_b if placement == "same-subnet" else subnet_a,
+                                        security_groups=[client_sg])
+        source, client_ip = client.id, client.private_ip
+
+    trace = cloud.trace(source, server.id, protocol, port, source_port=source_port)
+
+    expected_forward = any(_rule_matches(s, protocol, port, client_ip, placement != "internet") for s in kept)
+    forward_blocked = [e for e in trace.explanations if e.direction == "forward"]
+    assert (not forward_blocked) == expected_forward, trace.to_dict()
+    if not forward_blocked:
+        # The request got in, so the reply must get out: the server's group has no outbound
+        # rules and the client's group no inbound rules, yet both let the tracked reply pass.
+        assert trace.reachable, trace.to_dict()
+        assert all(e.code != "ENI_SG_RULES_MISMATCH" for e in trace.explanations)
+        sg_hops = [h for h in trace.return_ if h.type == "security-group"]
+        assert sg_hops and all(h.action == "allow" for h in sg_hops)
+    else:
+        assert [(e.code, e.component) for e in forward_blocked] == [("ENI_SG_RULES_MISMATCH", server_sg.id)]
+
+
+# --- c. the NACL ephemeral-port rule ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EphemeralWorld:
+    cloud: Cloud
+    acl: Any
+    out_rule: int
+    server: Any
+    neighbour: Any  # another instance in the server subnet
+    client_a: Any  # an instance in subnet A (default NACL)
+    client_c: Any  # an instance in subnet C (default NACL)
+
+
+def build_ephemeral_world(port: int, in_rule: int, out_rule: int) -> EphemeralWorld:
+    cloud = Cloud(seed=7)
+    vpc = cloud.create_vpc("10.0.0.0/16", name="lab")
+    igw = cloud.create_internet_gateway()
+    cloud.attach_internet_gateway(igw, vpc)
+    subnet_a = cloud.create_subnet(vpc, "10.0.1.0/24", az="us-east-1a")
+    subnet_b = cloud.create_subnet(vpc, "10.0.2.0/24", az="us-east-1a")
+    subnet_c = cloud.create_subnet(vpc, "10.0.3.0/24", az="us-east-1b")
+    public = cloud.create_route_table(vpc)
+    cloud.create_route(public, "0.0.0.0/0", igw)
+    cloud.associate_route_table(public, subnet_b)
+    acl = cloud.create_network_acl(vpc, name="server-acl")
+    cloud.create_network_acl_entry(acl, in_rule, "tcp", "allow", "0.0.0.0/0", port=port)
+    cloud.create_network_acl_entry(acl, out_rule, "tcp", "allow", "0.0.0.0/0", egress=True, ports=(1024, 65535))
+    cloud.replace_network_acl_association(subnet_b, acl)
+    server_sg = cloud.create_security_group(vpc, "server")
+    cloud.authorize_security_group_ingress(server_sg, "tcp", port, cidr="0.0.0.0/0")
+    cloud.authorize_security_group_ingress(server_sg, "udp", port, cidr="0.0.0.0/0")
+    cloud.authorize_security_group_ingress(server_sg, "icmp", cidr="0.0.0.0/0")
+    (server,) = cloud.run_instances(subnet_b, security_groups=[server_sg], associate_public_ip=True)
+    (neighbour,) = cloud.run_instances(subnet_b, security_groups=[server_sg])
+    (client_a,) = cloud.run_instances(subnet_a, security_groups=[server_sg])
+    (client_c,) = cloud.run_instances(subnet_c, security_groups=[server_sg])
+    return EphemeralWorld(cloud, acl, out_rule, server, neighbour, client_a, client_c)
+
+
+@PROPERTY_SETTINGS
+@given(
+    port=st.integers(1, 65535),
+    in_rule=st.integers(1, 32766),
+    out_rule=st.integers(1, 32766),
+    source_port=st.integers(1024, 65535),
+    internet_client=st.sampled_from(INTERNET_CLIENTS),
+)
+def test_removing_the_outbound_ephemeral_rule_blocks_tcp_replies_and_nothing_else(
+        port: int, in_rule: int, out_rule: int, source_port: int, internet_client: str) -> None:
+    world = build_ephemeral_world(port, in_rule, out_rule)
+    cloud = world.cloud
+    w = world
+    to_server = [(w.client_a.id, w.server.id), (w.client_c.id, w.server.id), (internet_client, w.server.id)]
+    # Traffic that never uses the server subnet's outbound rule: inside one subnet (no NACL at all),
+    # between two other subnets, or refused on the way in by the server NACL's inbound rules.
+    unrelated: list[tuple[str, str, str, int]] = [
+        (w.neighbour.id, w.server.id, "tcp", port),
+        (w.server.id, w.neighbour.id, "udp", port),
+        (w.client_a.id, w.client_c.id, "tcp", port),
+        (w.client_c.id, w.client_a.id, "udp", port),
+        (w.client_a.id, w.server.id, "udp", port),
+        (w.client_c.id, w.server.id, "icmp", port),
+        (internet_client, w.server.id, "udp", port),
+    ]
+    before_tcp = [cloud.trace(s, d, "tcp", port, source_port=source_port) for s, d in to_server]
+    before_unrelated = [cloud.trace(s, d, p, n, source_port=source_port).to_dict() for s, d, p, n in unrelated]
+    assert all(t.reachable for t in before_tcp), [t.to_dict() for t in before_tcp if not t.reachable]
+
+    cloud.delete_network_acl_entry(world.acl, world.out_rule, egress=True)
+
+    for source, destination in to_server:
+        trace = cloud.trace(source, destination, "tcp", port, source_port=source_port)
+        assert not trace.reachable
+        assert [(e.code, e.component, e.direction, e.rule) for e in trace.explanations] == [
+            ("SUBNET_ACL_RESTRICTION", world.acl.id, "return", 32767)], trace.to_dict()
+        assert all(hop.action not in ("deny", "drop") for hop in trace.forward), trace.to_dict()
+        assert any(hop.action == "deliver" for hop in trace.forward)
+        assert any(hop.component == world.acl.id and hop.action == "deny" for hop in trace.return_)
+    after_unrelated = [cloud.trace(s, d, p, n, source_port=source_port).to_dict() for s, d, p, n in unrelated]
+    for case, before, after in zip(unrelated, before_unrelated, after_unrelated, strict=True):
+        assert after == before, case
+
+
+# --- d. random worlds raise nothing but VpcLabError -------------------------------------------------------
+
+GARBAGE_CIDRS = ("garbage", "", " ", "10.0.0.0", "10.0.0.0/33", "10.0.0.0/-1", "300.1.1.1/16", "::/0",
+                 "2001:db8::/32", "10.0.0.0//16", "10.0.0.0/16/16", " 10.0.0.0/16 ", "10.0.0.0/16\n",
+                 "010.0.0.0/16", "10.0.0.0/255.255.0.0", "10.0.0.0/0.0.255.255", "0.0.0.0/0", "169.254.0.0/16",
+                 "172.16.0.0/12", "192.168.0.0/16", "10.0.0.1/16", "10.0.0.0/8", "10.0.0.0/28", "10.0.0.0/29",
+                 "pl-0123456789abcdef0", "10.0.0.0/16 ", "10.0.0.0/1e1", "1.2.3/24", "10.0.0.0/016")
+
+cidr_texts = st.one_of(
+    st.sampled_from(GARBAGE_CIDRS),
+    st.builds(lambda a, p: canonical(a, p), st.integers(0x0A000000, 0x0AFFFFFF), st.integers(8, 32)),
+    st.builds(lambda a, p: f"{ipaddress.IPv4Address(a)}/{p}", st.integers(0x0A000000, 0x0A03FFFF),
+              st.integers(14, 30)),  # often with host bits set
+    st.text(max_size=12),
+)
+protocols = st.one_of(st.sampled_from(["tcp", "udp", "icmp", "-1", "all", "6", "17", "1", "47", "TCP", " udp ",
+                                       "256", "-2", "", "foo", "icmpv6"]),
+                      st.integers(-3, 300))
+ports = st.one_of(st.none(), st.integers(-5, 70000))
+port_pairs = st.one_of(st.none(), st.tuples(st.integers(-5, 70000), st.integers(-5, 70000)))
+names = st.one_of(st.none(), st.sampled_from(["a", "b", "web", "db", "sg-x", "default", ""]))
+azs = st.one_of(st.none(), st.sampled_from(["a", "b", "c", "d", "us-east-1a", "us-east-1c", "us-west-2a", ""]))
+rule_numbers = st.integers(-3, 40000)
+addresses = st.one_of(
+    st.integers(0, 2**32 - 1).map(lambda n: str(ipaddress.IPv4Address(n))),
+    st.integers(0x0A000000, 0x0A03FFFF).map(lambda n: str(ipaddress.IPv4Address(n))),
+    st.sampled_from(["8.8.8.8", "203.0.113.7", "10.0.0.2", "169.254.169.253", " 8.8.8.8", "8.8.8.8 ",
+                     "10.0.1.1", "256.1.1.1", "not-an-ip", "", "10.0.0.0/16"]),
+)
+
+
+def _quietly(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run one operation: its result, or None when it raises a VpcLabError. Anything else escapes
+    and fails the test. (Host-bit warnings are legal input; pytest.ini turns them into errors.)"""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", VpcLabWarning)
+        try:
+            return call(*args, **kwargs)
+        except VpcLabError:
+            return None
+
+
+def _ids(result: Any) -> Any:
+    if result is None:
+        return multiple()
+    if isinstance(result, tuple):
+        return multiple(*(item.id for item in result))
+    return multiple(result.id)
+
+
+class RandomWorld(RuleBasedStateMachine):
+    """Random operations, valid and invalid, on one Cloud: only VpcLabError may come out."""
+
+    vpcs = Bundle("vpcs")
+    subnets = Bundle("subnets")
+    instances = Bundle("instances")
+    tables = Bundle("tables")
+    groups = Bundle("groups")
+    acls = Bundle("acls")
+    igws = Bundle("igws")
+    eips = Bundle("eips")
+    nats = Bundle("nats")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cloud = Cloud(seed=11)
+
+    # --- VPCs and subnets ----------------------------------------------------------------------------
+    @rule(target=vpcs, cidr=cidr_texts, name=names)
+    def create_vpc(self, cidr: str, name: str | None) -> Any:
+        return _ids(_quietly(self.cloud.create_vpc, cidr, name=name))
+
+    @rule(target=vpcs)
+    def create_default_vpc(self) -> Any:
+        return _ids(_quietly(self.cloud.create_default_vpc))
+
+    @rule(vpc=vpcs, cidr=cidr_texts)
+    def associate_vpc_cidr_block(self, vpc: str, cidr: str) -> None:
+        _quietly(self.cloud.associate_vpc_cidr_block, vpc, cidr)
+
+    @rule(target=subnets, vpc=st.one_of(vpcs, names), cidr=cidr_texts, az=azs, name=names, public=st.booleans())
+    def create_subnet(self, vpc: Any, cidr: str, az: str | None, name: str | None, public: bool) -> Any:
+        return _ids(_quietly(self.cloud.create_subnet, vpc, cidr, az=az, name=name, map_public_ip_on_launch=public))
+
+    @rule(subnet=subnets)
+    def delete_subnet(self, subnet: str) -> None:
+        _quietly(self.cloud.delete_subnet, subnet)
+
+    @rule(vpc=vpcs)
+    def delete_vpc(self, vpc: str) -> None:
+        _quietly(self.cloud.delete_vpc, vpc)
+
+    # --- instances and addresses ----------------------------------------------------------------
+    @rule(target=instances, subnet=st.one_of(subnets, names), count=st.integers(-1, 4), name=names,
+          groups=st.one_of(st.none(), st.lists(st.one_of(groups, names), max_size=3)),
+          private_ip=st.one_of(st.none(), addresses), public=st.one_of(st.none(), st.booleans()))
+    def run_instances(self, subnet: Any, count: int, name: str | None, groups: Any, private_ip: str | None,
+                      public: bool | None) -> Any:
+        return _ids(_quietly(self.cloud.run_instances, subnet, count=count, name=name, security_groups=groups,
+                             private_ip=private_ip, associate_public_ip=public))
+
+    @rule(instance=instances)
+    def terminate_instances(self, instance: str) -> None:
+        _quietly(self.cloud.terminate_instances, instance)
+
+    @rule(instance=instances, check=st.booleans(), nat=st.one_of(st.none(), st.booleans()))
+    def modify_network_interface_attribute(self, instance: str, check: bool, nat: bool | None) -> None:
+        _quietly(self.cloud.modify_network_interface_attribute, instance, source_dest_check=check, nat_instance=nat)
+
+    @rule(instance=instances, groups=st.lists(st.one_of(groups, names), max_size=6))
+    def modify_security_groups(self, instance: str, groups: list[Any]) -> None:
+        _quietly(self.cloud.modify_security_groups, instance, groups)
+
+    @rule(target=eips)
+    def allocate_address(self) -> Any:
+        return _ids(_quietly(self.cloud.allocate_address))
+
+    @rule(eip=eips, instance=instances)
+    def associate_address(self, eip: str, instance: str) -> None:
+        _quietly(self.cloud.associate_address, eip, instance)
+
+    @rule(eip=eips)
+    def disassociate_or_release_address(self, eip: str) -> None:
+        _quietly(self.cloud.disassociate_address, eip)
+        _quietly(self.cloud.release_address, eip)
+
+    # --- gateways ------------------------------------------------------------------------------------------
+    @rule(target=igws, name=names)
+    def create_internet_gateway(self, name: str | None) -> Any:
+        return _ids(_quietly(self.cloud.create_internet_gateway, name=name))
+
+    @rule(igw=igws, vpc=vpcs)
+    def attach_internet_gateway(self, igw: str, vpc: str) -> None:
+        _quietly(self.cloud.attach_internet_gateway, igw, vpc)
+
+    @rule(igw=igws, vpc=vpcs, delete=st.booleans())
+    def detach_internet_gateway(self, igw: str, vpc: str, delete: bool) -> None:
+        _quietly(self.cloud.detach_internet_gateway, igw, vpc)
+        if delete:
+            _quietly(self.cloud.delete_internet_gateway, igw)
+
+    @rule(target=nats, subnet=subnets, eip=st.one_of(st.none(), eips),
+          connectivity=st.sampled_from(["public", "private", "both"]))
+    def create_nat_gateway(self, subnet: str, eip: str | None, connectivity: str) -> Any:
+        return _ids(_quietly(self.cloud.create_nat_gateway, subnet, eip, connectivity=connectivity))
+
+    @rule(nat=nats)
+    def delete_nat_gateway(self, nat: str) -> None:
+        _quietly(self.cloud.delete_nat_gateway, nat)
+
+    # --- route tables ---------------------------------------------------------------------------------------
+    @rule(target=tables, vpc=vpcs, name=names)
+    def create_route_table(self, vpc: str, name: str | None) -> Any:
+        return _ids(_quietly(self.cloud.create_route_table, vpc, name=name))
+
+    @rule(target=tables, subnet=subnets)
+    def route_table_for(self, subnet: str) -> Any:
+        return _ids(_quietly(self.cloud.route_table_for, subnet))
+
+    @rule(table=tables, subnet=subnets)
+    def associate_route_table(self, table: str, subnet: str) -> None:
+        _quietly(self.cloud.associate_route_table, table, subnet)
+
+    @rule(subnet=subnets)
+    def disassociate_route_table(self, subnet: str) -> None:
+        _quietly(self.cloud.disassociate_route_table, subnet)
+
+    @rule(vpc=vpcs, table=tables)
+    def set_main_route_table(self, vpc: str, table: str) -> None:
+        _quietly(self.cloud.set_main_route_table, vpc, table)
+
+    @rule(table=tables)
+    def delete_route_table(self, table: str) -> None:
+        _quietly(self.cloud.delete_route_table, table)
+
+    @rule(table=tables, destination=cidr_texts,
+          via=st.one_of(igws, nats, instances, st.sampled_from(["local", "igw-1", "nat-1", "eni-1", "pcx-1",
+                                                                 "tgw-1", "vgw-1", "i-1", "", "web"]),
+                        st.integers(0, 3)),
+          replace=st.booleans())
+    def create_route(self, table: str, destination: str, via: Any, replace: bool) -> None:
+        operation = self.cloud.replace_route if replace else self.cloud.create_route
+        _quietly(operation, table, destination, via)
+
+    @rule(table=tables, destination=cidr_texts)
+    def delete_route(self, table: str, destination: str) -> None:
+        _quietly(self.cloud.delete_route, table, destination)
+
+    # --- security groups ---------------------------------------------------------------------------------
+    @rule(target=groups, vpc=vpcs, name=st.one_of(names, st.text(max_size=8)))
+    def create_security_group(self, vpc: str, name: Any) -> Any:
+        return _ids(_quietly(self.cloud.create_security_group, vpc, name))
+
+    @rule(target=groups, vpc=vpcs)
+    def default_group(self, vpc: str) -> Any:
+        record = _quietly(self.cloud.get, vpc)
+        return multiple(record.default_security_group_id) if record is not None else multiple()
+
+    @rule(group=groups, protocol=protocols, port=ports, port_range=port_pairs,
+          cidr=st.one_of(st.none(), cidr_texts), peer=st.one_of(st.none(), groups),
+          egress=st.booleans(), revoke=st.booleans())
+    def authorize_or_revoke(self, group: str, protocol: Any, port: Any, port_range: Any, cidr: Any, peer: Any,
+                            egress: bool, revoke: bool) -> None:
+        if egress:
+            call = self.cloud.revoke_security_group_egress if revoke else self.cloud.authorize_security_group_egress
+            _quietly(call, group, protocol, port, ports=port_range, cidr=cidr, destination_group=peer)
+        else:
+            call = self.cloud.revoke_security_group_ingress if revoke else self.cloud.authorize_security_group_ingress
+            _quietly(call, group, protocol, port, ports=port_range, cidr=cidr, source_group=peer)
+
+    @rule(group=groups)
+    def delete_security_group(self, group: str) -> None:
+        _quietly(self.cloud.delete_security_group, group)
+
+    # --- network ACLs -----------------------------------------------------------------------------------------
+    @rule(target=acls, vpc=vpcs, name=names)
+    def create_network_acl(self, vpc: str, name: str | None) -> Any:
+        return _ids(_quietly(self.cloud.create_network_acl, vpc, name=name))
+
+    @rule(target=acls, subnet=subnets)
+    def network_acl_for(self, subnet: str) -> Any:
+        return _ids(_quietly(self.cloud.network_acl_for, subnet))
+
+    @rule(acl=acls, number=rule_numbers, protocol=protocols, action=st.sampled_from(["allow", "deny", "ALLOW", "x"]),
+          cidr=cidr_texts, egress=st.booleans(), port=ports, port_range=port_pairs, replace=st.booleans())
+    def create_network_acl_entry(self, acl: str, number: int, protocol: Any, action: str, cidr: str, egress: bool,
+                                 port: Any, port_range: Any, replace: bool) -> None:
+        call = self.cloud.replace_network_acl_entry if replace else self.cloud.create_network_acl_entry
+        _quietly(call, acl, number, protocol, action, cidr, egress=egress, port=port, ports=port_range)
+
+    @rule(acl=acls, number=st.one_of(rule_numbers, st.sampled_from([100, 32767, 32768])), egress=st.booleans())
+    def delete_network_acl_entry(self, acl: str, number: int, egress: bool) -> None:
+        _quietly(self.cloud.delete_network_acl_entry, acl, number, egress=egress)
+
+    @rule(subnet=subnets, acl=acls)
+    def replace_network_acl_association(self, subnet: str, acl: str) -> None:
+        _quietly(self.cloud.replace_network_acl_association, subnet, acl)
+
+    @rule(acl=acls)
+    def delete_network_acl(self, acl: str) -> None:
+        _quietly(self.cloud.delete_network_acl, acl)
+
+    # --- tracing ----------------------------------------------------------------------------------------------
+    @rule(source=st.one_of(instances, nats, addresses, names, subnets),
+          destination=st.one_of(instances, nats, addresses, names, vpcs),
+          protocol=st.one_of(protocols, st.just("tcp")), port=st.one_of(ports, st.sampled_from([22, 53, 443])),
+          source_port=st.one_of(st.just(49152), st.integers(-1, 70000)), all_blockers=st.booleans())
+    def trace(self, source: Any, destination: Any, protocol: Any, port: Any, source_port: int,
+              all_blockers: bool) -> None:
+        result = _quietly(self.cloud.trace, source, destination, protocol, port, source_port=source_port,
+                          all_blockers=all_blockers)
+        if result is not None:
+            assert result.reachable == (result.explanations == ())
+            result.to_dict()
+            str(result)
+
+    @rule(source=instances, destination=instances, port=st.sampled_from([22, 53, 443, 5432]))
+    def trace_between_instances(self, source: str, destination: str, port: int) -> None:
+        self.trace(source, destination, "tcp", port, 49152, False)
+
+    # --- what must always hold ------------------------------------------------------------------------------
+    @invariant()
+    def every_subnet_has_one_route_table_and_one_acl(self) -> None:
+        for subnet in self.cloud._all(Subnet):
+            table = self.cloud.route_table_for(subnet)
+            acl = self.cloud.network_acl_for(subnet)
+            assert table.vpc_id == subnet.vpc_id and acl.vpc_id == subnet.vpc_id
+        str(self.cloud._text_())
+
+
+RandomWorld.TestCase.settings = settings(max_examples=60, stateful_step_count=40, deadline=None,
+                                         suppress_health_check=[HealthCheck.too_slow,
+                                                                HealthCheck.filter_too_much])
+test_random_worlds_raise_nothing_but_vpclab_errors = RandomWorld.TestCase
