@@ -31,7 +31,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 lint: setup
-	$(VENV)/bin/ruff check vpclab tests
+	$(VENV)/bin/ruff check vpclab tests benchmarks
 
 typecheck: setup
 	$(VENV)/bin/mypy

@@ -22,7 +22,7 @@ from typing import Any
 import netaddr
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, multiple, rule
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, rule
 
 from vpclab import Cloud, VpcLabError
 from vpclab.errors import VpcLabWarning
@@ -316,24 +316,47 @@ GARBAGE_CIDRS = ("garbage", "", " ", "10.0.0.0", "10.0.0.0/33", "10.0.0.0/-1", "
                  "172.16.0.0/12", "192.168.0.0/16", "10.0.0.1/16", "10.0.0.0/8", "10.0.0.0/28", "10.0.0.0/29",
                  "pl-0123456789abcdef0", "10.0.0.0/16 ", "10.0.0.0/1e1", "1.2.3/24", "10.0.0.0/016")
 
-cidr_texts = st.one_of(
+garbage_cidrs = st.one_of(
     st.sampled_from(GARBAGE_CIDRS),
     st.builds(lambda a, p: canonical(a, p), st.integers(0x0A000000, 0x0AFFFFFF), st.integers(8, 32)),
     st.builds(lambda a, p: f"{ipaddress.IPv4Address(a)}/{p}", st.integers(0x0A000000, 0x0A03FFFF),
               st.integers(14, 30)),  # often with host bits set
     st.text(max_size=12),
 )
-protocols = st.one_of(st.sampled_from(["tcp", "udp", "icmp", "-1", "all", "6", "17", "1", "47", "TCP", " udp ",
-                                       "256", "-2", "", "foo", "icmpv6"]),
-                      st.integers(-3, 300))
-ports = st.one_of(st.none(), st.integers(-5, 70000))
-port_pairs = st.one_of(st.none(), st.tuples(st.integers(-5, 70000), st.integers(-5, 70000)))
+# Mostly blocks that fit together (so that subnets, instances and routes get made), some garbage.
+good_vpc_cidrs = st.sampled_from(["10.0.0.0/16", "10.1.0.0/16", "10.0.0.0/24", "192.168.0.0/16", "100.64.0.0/16"])
+good_subnet_cidrs = st.one_of(
+    st.builds("10.0.{}.0/24".format, st.integers(0, 15)),
+    st.builds("10.{}.{}.0/24".format, st.integers(0, 1), st.integers(0, 7)),
+    st.sampled_from(["10.0.0.0/28", "10.0.0.16/28", "192.168.1.0/24", "100.64.0.0/20", "10.0.0.0/16"]),
+)
+good_peer_cidrs = st.one_of(
+    st.sampled_from(["0.0.0.0/0", "8.8.8.0/24", "203.0.113.0/24", "10.0.0.0/16", "10.1.0.0/16", "10.0.0.0/8",
+                     "192.168.0.0/16", "pl-0123456789abcdef0"]),
+    good_subnet_cidrs,
+)
+vpc_cidrs = st.one_of(good_vpc_cidrs, good_vpc_cidrs, garbage_cidrs)
+subnet_cidrs = st.one_of(good_subnet_cidrs, good_subnet_cidrs, garbage_cidrs)
+peer_cidrs = st.one_of(good_peer_cidrs, good_peer_cidrs, garbage_cidrs)
+protocols = st.one_of(
+    st.sampled_from(["tcp", "udp", "icmp", "-1"]),
+    st.sampled_from(["tcp", "udp", "icmp", "-1", "all", "6", "17", "1", "47", "TCP", " udp ", "256", "-2", "",
+                     "foo", "icmpv6"]),
+    st.integers(-3, 300),
+)
+ports = st.one_of(st.sampled_from([None, 22, 53, 443, 8080]), st.integers(-5, 70000))
+port_pairs = st.one_of(st.sampled_from([None, (1024, 65535), (0, 65535), (80, 443)]),
+                       st.tuples(st.integers(-5, 70000), st.integers(-5, 70000)))
 names = st.one_of(st.none(), st.sampled_from(["a", "b", "web", "db", "sg-x", "default", ""]))
-azs = st.one_of(st.none(), st.sampled_from(["a", "b", "c", "d", "us-east-1a", "us-east-1c", "us-west-2a", ""]))
-rule_numbers = st.integers(-3, 40000)
+ref_names = st.sampled_from(["a", "b", "web", "db", "default", "", "vpc-0123456789abcdef0", "sg-x"])  # by Name tag
+azs = st.one_of(st.none(), st.sampled_from(["a", "b", "c", "us-east-1a", "us-east-1c"]),
+                st.sampled_from(["d", "us-west-2a", "", "A"]))
+# Either port or ports is the usual call; both at once (refused) sometimes.
+port_specs = st.one_of(st.tuples(ports, st.none()), st.tuples(st.none(), port_pairs), st.tuples(ports, port_pairs))
+rule_numbers = st.one_of(st.sampled_from([1, 100, 110, 200, 32766]), st.integers(-3, 40000))
 addresses = st.one_of(
+    st.integers(0x0A000000, 0x0A0107FF).map(lambda n: str(ipaddress.IPv4Address(n))),
     st.integers(0, 2**32 - 1).map(lambda n: str(ipaddress.IPv4Address(n))),
-    st.integers(0x0A000000, 0x0A03FFFF).map(lambda n: str(ipaddress.IPv4Address(n))),
     st.sampled_from(["8.8.8.8", "203.0.113.7", "10.0.0.2", "169.254.169.253", " 8.8.8.8", "8.8.8.8 ",
                      "10.0.1.1", "256.1.1.1", "not-an-ip", "", "10.0.0.0/16"]),
 )
@@ -374,9 +397,83 @@ class RandomWorld(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.cloud = Cloud(seed=11)
+        self._base: dict[str, tuple[str, ...]] | None = None
+
+    def base(self, kind: str) -> Any:
+        """A small working world to start from (so that random steps reach deep states): a VPC
+        with an internet gateway, a public and a private subnet, a NAT gateway, two groups and
+        three instances. Each ``initialize`` rule below puts part of it in a bundle."""
+        if self._base is None:
+            cloud = self.cloud
+            vpc = cloud.create_vpc("10.0.0.0/16", name="lab")
+            igw = cloud.create_internet_gateway(name="lab-igw")
+            cloud.attach_internet_gateway(igw, vpc)
+            public = cloud.create_subnet(vpc, "10.0.1.0/24", az="a", name="public", map_public_ip_on_launch=True)
+            private = cloud.create_subnet(vpc, "10.0.2.0/24", az="b", name="private")
+            public_rt = cloud.create_route_table(vpc, name="public-rt")
+            cloud.create_route(public_rt, "0.0.0.0/0", igw)
+            cloud.associate_route_table(public_rt, public)
+            eip = cloud.allocate_address()
+            nat = cloud.create_nat_gateway(public, eip, name="lab-nat")
+            private_rt = cloud.create_route_table(vpc, name="private-rt")
+            cloud.create_route(private_rt, "0.0.0.0/0", nat)
+            cloud.associate_route_table(private_rt, private)
+            web_sg = cloud.create_security_group(vpc, "web-sg")
+            cloud.authorize_security_group_ingress(web_sg, "tcp", 443, cidr="0.0.0.0/0")
+            db_sg = cloud.create_security_group(vpc, "db-sg")
+            cloud.authorize_security_group_ingress(db_sg, "tcp", 5432, source_group=web_sg)
+            acl = cloud.create_network_acl(vpc, name="private-acl")
+            cloud.create_network_acl_entry(acl, 100, "tcp", "allow", "10.0.0.0/16", port=5432)
+            cloud.create_network_acl_entry(acl, 100, "tcp", "allow", "0.0.0.0/0", egress=True, ports=(1024, 65535))
+            cloud.replace_network_acl_association(private, acl)
+            web = cloud.run_instances(public, 2, name="web", security_groups=[web_sg])
+            (db,) = cloud.run_instances(private, name="db", security_groups=[db_sg])
+            self._base = {
+                "vpcs": (vpc.id,), "igws": (igw.id,), "subnets": (public.id, private.id),
+                "tables": (public_rt.id, private_rt.id, vpc.main_route_table_id), "eips": (eip.id,),
+                "nats": (nat.id,), "groups": (web_sg.id, db_sg.id, vpc.default_security_group_id),
+                "acls": (acl.id, vpc.default_network_acl_id), "instances": (*(w.id for w in web), db.id),
+            }
+        return multiple(*self._base[kind])
+
+    @initialize(target=vpcs)
+    def base_vpcs(self) -> Any:
+        return self.base("vpcs")
+
+    @initialize(target=subnets)
+    def base_subnets(self) -> Any:
+        return self.base("subnets")
+
+    @initialize(target=instances)
+    def base_instances(self) -> Any:
+        return self.base("instances")
+
+    @initialize(target=tables)
+    def base_tables(self) -> Any:
+        return self.base("tables")
+
+    @initialize(target=groups)
+    def base_groups(self) -> Any:
+        return self.base("groups")
+
+    @initialize(target=acls)
+    def base_acls(self) -> Any:
+        return self.base("acls")
+
+    @initialize(target=igws)
+    def base_igws(self) -> Any:
+        return self.base("igws")
+
+    @initialize(target=eips)
+    def base_eips(self) -> Any:
+        return self.base("eips")
+
+    @initialize(target=nats)
+    def base_nats(self) -> Any:
+        return self.base("nats")
 
     # --- VPCs and subnets ----------------------------------------------------------------------------
-    @rule(target=vpcs, cidr=cidr_texts, name=names)
+    @rule(target=vpcs, cidr=vpc_cidrs, name=names)
     def create_vpc(self, cidr: str, name: str | None) -> Any:
         return _ids(_quietly(self.cloud.create_vpc, cidr, name=name))
 
@@ -384,11 +481,11 @@ class RandomWorld(RuleBasedStateMachine):
     def create_default_vpc(self) -> Any:
         return _ids(_quietly(self.cloud.create_default_vpc))
 
-    @rule(vpc=vpcs, cidr=cidr_texts)
+    @rule(vpc=vpcs, cidr=vpc_cidrs)
     def associate_vpc_cidr_block(self, vpc: str, cidr: str) -> None:
         _quietly(self.cloud.associate_vpc_cidr_block, vpc, cidr)
 
-    @rule(target=subnets, vpc=st.one_of(vpcs, names), cidr=cidr_texts, az=azs, name=names, public=st.booleans())
+    @rule(target=subnets, vpc=st.one_of(vpcs, vpcs, ref_names), cidr=subnet_cidrs, az=azs, name=names, public=st.booleans())
     def create_subnet(self, vpc: Any, cidr: str, az: str | None, name: str | None, public: bool) -> Any:
         return _ids(_quietly(self.cloud.create_subnet, vpc, cidr, az=az, name=name, map_public_ip_on_launch=public))
 
@@ -401,11 +498,14 @@ class RandomWorld(RuleBasedStateMachine):
         _quietly(self.cloud.delete_vpc, vpc)
 
     # --- instances and addresses ----------------------------------------------------------------
-    @rule(target=instances, subnet=st.one_of(subnets, names), count=st.integers(-1, 4), name=names,
-          groups=st.one_of(st.none(), st.lists(st.one_of(groups, names), max_size=3)),
-          private_ip=st.one_of(st.none(), addresses), public=st.one_of(st.none(), st.booleans()))
-    def run_instances(self, subnet: Any, count: int, name: str | None, groups: Any, private_ip: str | None,
+    @rule(target=instances, subnet=st.one_of(subnets, subnets, ref_names), name=names,
+          launch=st.one_of(st.tuples(st.integers(1, 3), st.none()), st.tuples(st.just(1), addresses),
+                           st.tuples(st.integers(-1, 4), st.none() | addresses)),
+          groups=st.one_of(st.none(), st.lists(st.one_of(groups, groups, ref_names), max_size=3)),
+          public=st.one_of(st.none(), st.booleans()))
+    def run_instances(self, subnet: Any, name: str | None, launch: tuple[int, str | None], groups: Any,
                       public: bool | None) -> Any:
+        count, private_ip = launch
         return _ids(_quietly(self.cloud.run_instances, subnet, count=count, name=name, security_groups=groups,
                              private_ip=private_ip, associate_public_ip=public))
 
@@ -417,7 +517,7 @@ class RandomWorld(RuleBasedStateMachine):
     def modify_network_interface_attribute(self, instance: str, check: bool, nat: bool | None) -> None:
         _quietly(self.cloud.modify_network_interface_attribute, instance, source_dest_check=check, nat_instance=nat)
 
-    @rule(instance=instances, groups=st.lists(st.one_of(groups, names), max_size=6))
+    @rule(instance=instances, groups=st.lists(st.one_of(groups, ref_names), max_size=6))
     def modify_security_groups(self, instance: str, groups: list[Any]) -> None:
         _quietly(self.cloud.modify_security_groups, instance, groups)
 
@@ -483,7 +583,7 @@ class RandomWorld(RuleBasedStateMachine):
     def delete_route_table(self, table: str) -> None:
         _quietly(self.cloud.delete_route_table, table)
 
-    @rule(table=tables, destination=cidr_texts,
+    @rule(table=tables, destination=peer_cidrs,
           via=st.one_of(igws, nats, instances, st.sampled_from(["local", "igw-1", "nat-1", "eni-1", "pcx-1",
                                                                  "tgw-1", "vgw-1", "i-1", "", "web"]),
                         st.integers(0, 3)),
@@ -492,7 +592,7 @@ class RandomWorld(RuleBasedStateMachine):
         operation = self.cloud.replace_route if replace else self.cloud.create_route
         _quietly(operation, table, destination, via)
 
-    @rule(table=tables, destination=cidr_texts)
+    @rule(table=tables, destination=peer_cidrs)
     def delete_route(self, table: str, destination: str) -> None:
         _quietly(self.cloud.delete_route, table, destination)
 
@@ -506,11 +606,13 @@ class RandomWorld(RuleBasedStateMachine):
         record = _quietly(self.cloud.get, vpc)
         return multiple(record.default_security_group_id) if record is not None else multiple()
 
-    @rule(group=groups, protocol=protocols, port=ports, port_range=port_pairs,
-          cidr=st.one_of(st.none(), cidr_texts), peer=st.one_of(st.none(), groups),
+    @rule(group=groups, protocol=protocols, port_spec=port_specs,
+          peers=st.one_of(st.tuples(peer_cidrs, st.none()), st.tuples(st.none(), groups),
+                          st.tuples(st.none(), ref_names), st.tuples(st.none() | peer_cidrs, st.none() | groups)),
           egress=st.booleans(), revoke=st.booleans())
-    def authorize_or_revoke(self, group: str, protocol: Any, port: Any, port_range: Any, cidr: Any, peer: Any,
+    def authorize_or_revoke(self, group: str, protocol: Any, port_spec: tuple[Any, Any], peers: tuple[Any, Any],
                             egress: bool, revoke: bool) -> None:
+        (port, port_range), (cidr, peer) = port_spec, peers
         if egress:
             call = self.cloud.revoke_security_group_egress if revoke else self.cloud.authorize_security_group_egress
             _quietly(call, group, protocol, port, ports=port_range, cidr=cidr, destination_group=peer)
@@ -532,9 +634,10 @@ class RandomWorld(RuleBasedStateMachine):
         return _ids(_quietly(self.cloud.network_acl_for, subnet))
 
     @rule(acl=acls, number=rule_numbers, protocol=protocols, action=st.sampled_from(["allow", "deny", "ALLOW", "x"]),
-          cidr=cidr_texts, egress=st.booleans(), port=ports, port_range=port_pairs, replace=st.booleans())
+          cidr=peer_cidrs, egress=st.booleans(), port_spec=port_specs, replace=st.booleans())
     def create_network_acl_entry(self, acl: str, number: int, protocol: Any, action: str, cidr: str, egress: bool,
-                                 port: Any, port_range: Any, replace: bool) -> None:
+                                 port_spec: tuple[Any, Any], replace: bool) -> None:
+        port, port_range = port_spec
         call = self.cloud.replace_network_acl_entry if replace else self.cloud.create_network_acl_entry
         _quietly(call, acl, number, protocol, action, cidr, egress=egress, port=port, ports=port_range)
 
@@ -551,8 +654,8 @@ class RandomWorld(RuleBasedStateMachine):
         _quietly(self.cloud.delete_network_acl, acl)
 
     # --- tracing ----------------------------------------------------------------------------------------------
-    @rule(source=st.one_of(instances, nats, addresses, names, subnets),
-          destination=st.one_of(instances, nats, addresses, names, vpcs),
+    @rule(source=st.one_of(instances, instances, nats, addresses, ref_names, subnets),
+          destination=st.one_of(instances, instances, nats, addresses, ref_names, vpcs),
           protocol=st.one_of(protocols, st.just("tcp")), port=st.one_of(ports, st.sampled_from([22, 53, 443])),
           source_port=st.one_of(st.just(49152), st.integers(-1, 70000)), all_blockers=st.booleans())
     def trace(self, source: Any, destination: Any, protocol: Any, port: Any, source_port: int,

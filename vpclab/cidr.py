@@ -37,10 +37,13 @@ __all__ = [
     "Cidr",
     "ClassfulView",
     "ReservedAddress",
+    "cached_address",
+    "cached_network",
     "classful",
     "in_cidr",
     "network_of",
     "parse",
+    "span",
 ]
 
 AWS_MIN_PREFIX = 16  # the largest block a VPC or subnet may have
@@ -372,6 +375,11 @@ def parse(text: str | Cidr, *, strict: bool = False) -> Cidr:
             fix=message("cidr.format_fix"),
         )
     cleaned = text.strip()
+    if "/" in cleaned:
+        try:  # the common case: a well-formed network, as the engine stores them
+            return Cidr(cached_network(cleaned))
+        except ValueError:
+            pass
     if "/" not in cleaned:
         raise InvalidValue(
             "InvalidParameterValue",
@@ -418,13 +426,26 @@ def network_of(address: str, prefix: int) -> Cidr:
 
 
 @lru_cache(maxsize=65536)
-def _cached_network(cidr: str) -> ipaddress.IPv4Network:
+def cached_network(cidr: str) -> ipaddress.IPv4Network:
+    """``IPv4Network(cidr)`` for a well-formed network, cached (the engine's hot paths)."""
     return ipaddress.IPv4Network(cidr)
 
 
 @lru_cache(maxsize=65536)
-def _cached_address(text: str) -> ipaddress.IPv4Address:
+def cached_address(text: str) -> ipaddress.IPv4Address:
+    """``IPv4Address(text)`` for a well-formed address, cached."""
     return ipaddress.IPv4Address(text)
+
+
+@lru_cache(maxsize=65536)
+def span(cidr: str) -> tuple[int, int]:
+    """The first and last address of a well-formed block, as integers (cached).
+
+    >>> span("10.0.0.0/24")
+    (167772160, 167772415)
+    """
+    network = cached_network(cidr)
+    return int(network.network_address), int(network.broadcast_address)
 
 
 def in_cidr(address: str, cidr: str) -> bool:
@@ -434,7 +455,7 @@ def in_cidr(address: str, cidr: str) -> bool:
     >>> in_cidr("10.0.1.7", "10.0.0.0/16")
     True
     """
-    return _cached_address(address) in _cached_network(cidr)
+    return cached_address(address) in cached_network(cidr)
 
 
 def _host_part(text: str) -> ipaddress.IPv4Address:

@@ -20,7 +20,7 @@ import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from vpclab.cidr import AWS_MAX_PREFIX, AWS_MIN_PREFIX, Cidr, parse
+from vpclab.cidr import AWS_MAX_PREFIX, AWS_MIN_PREFIX, Cidr, parse, span
 from vpclab.display import Displayable, Table
 from vpclab.errors import Conflict, InvalidValue, LimitExceeded
 from vpclab.i18n import message
@@ -166,10 +166,14 @@ def validate_subnet_cidr(
 ) -> Cidr:
     """A new subnet's block: /16 to /28, inside one VPC block, overlapping no subnet."""
     block = parse(text)
-    used = [parse(s) for s in existing_subnets]
-    blocks = [parse(b) for b in vpc_blocks]
     _check_aws_size(block, "InvalidSubnet.Range", "subnet")
-    if not any(vpc.contains(block) for vpc in blocks):
+    low, high = span(str(block))
+    inside = any(b_low <= low and high <= b_high for b_low, b_high in (span(str(parse(b))) for b in vpc_blocks))
+    clashes = [s for s in existing_subnets if _overlap(span(str(parse(s))), (low, high))]
+    if not inside or clashes:  # only now is the slower work of a suggestion worth doing
+        blocks = [parse(b) for b in vpc_blocks]
+        used = [parse(s) for s in existing_subnets]
+    if not inside:
         listed = ", ".join(str(b) for b in blocks)
         suggestion = _first_free(blocks, used, block.prefix)
         fix = (message("rules.subnet_outside_fix", suggestion=suggestion) if suggestion
@@ -177,16 +181,19 @@ def validate_subnet_cidr(
         raise InvalidValue(
             "InvalidSubnet.Range", message("rules.subnet_outside", cidr=block, vpc=listed), fix=fix
         )
-    for other in used:
-        if block.overlaps(other):
-            suggestion = _first_free(blocks, used, block.prefix)
-            fix = (message("rules.subnet_conflict_fix", suggestion=suggestion) if suggestion
-                   else message("rules.subnet_no_room_fix", prefix=block.prefix))
-            raise Conflict(
-                "InvalidSubnet.Conflict", message("rules.subnet_conflict", cidr=block, other=other),
-                fix=fix,
-            )
+    if clashes:
+        suggestion = _first_free(blocks, used, block.prefix)
+        fix = (message("rules.subnet_conflict_fix", suggestion=suggestion) if suggestion
+               else message("rules.subnet_no_room_fix", prefix=block.prefix))
+        raise Conflict(
+            "InvalidSubnet.Conflict", message("rules.subnet_conflict", cidr=block, other=parse(clashes[0])),
+            fix=fix,
+        )
     return block
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
 
 
 def _first_free(blocks: Sequence[Cidr], used: Sequence[Cidr], prefix: int) -> Cidr | None:

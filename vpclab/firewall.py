@@ -160,12 +160,11 @@ class FirewallOperations(GatewayOperations):
         if not isinstance(name, str) or not name.strip() or name.startswith("sg-") or len(name) > 255:
             raise InvalidValue("InvalidParameterValue", message("firewall.bad_group_name", name=name),
                                fix=message("firewall.bad_group_name_fix"))
-        groups = self._all(SecurityGroup)
-        if any(g.vpc_id == record.id and g.group_name == name for g in groups):
+        if (record.id, name) in self._sg_by_name:
             raise Conflict("InvalidGroup.Duplicate", message("firewall.duplicate_group", name=name,
                                                              vpc=record.label),
                            fix=message("firewall.duplicate_group_fix"))
-        if len(groups) >= self.quotas.security_groups_per_region:
+        if len(self._by_kind.get(SecurityGroup, {})) >= self.quotas.security_groups_per_region:
             raise LimitExceeded("SecurityGroupLimitExceeded",
                                 message("firewall.group_limit", limit=self.quotas.security_groups_per_region),
                                 fix=message("vpc.limit_fix"))

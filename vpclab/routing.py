@@ -12,11 +12,10 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from vpclab.cidr import in_cidr, parse
+from vpclab.cidr import cached_address, cached_network, in_cidr, parse
 from vpclab.dhcp import AddressingOperations
 from vpclab.display import Displayable
 from vpclab.errors import Conflict, InvalidValue, LimitExceeded, NotFound
@@ -56,9 +55,9 @@ def select_route(routes: Sequence[Route], address: str,
     >>> select_route(table, "8.8.8.8").target, select_route(table, "10.0.3.4").target
     ('igw-1', 'local')
     """
-    target = ipaddress.IPv4Address(address)
-    local = [r.destination for r in routes if r.target == "local" or r.origin == "CreateRouteTable"]
-    in_local = any(in_cidr(address, cidr) for cidr in local)
+    target = cached_address(address)
+    in_local = any(in_cidr(address, r.destination) for r in routes
+                   if r.target == "local" or r.origin == "CreateRouteTable")
     best: tuple[int, int] | None = None
     chosen: Route | None = None
     for route in routes:
@@ -66,7 +65,8 @@ def select_route(routes: Sequence[Route], address: str,
         if kind == "propagated" and in_local:
             continue  # propagated routes never override the local route
         cidrs = prefix_list(route.destination) if kind == "prefix-list" else (route.destination,)
-        lengths = [ipaddress.IPv4Network(c).prefixlen for c in cidrs if target in ipaddress.IPv4Network(c)]
+        networks = [cached_network(c) for c in cidrs]
+        lengths = [n.prefixlen for n in networks if target in n]
         if not lengths:
             continue
         key = (max(lengths), _RANK[kind])
@@ -108,7 +108,8 @@ class RoutingOperations(AddressingOperations):
     def route_table(self, ref: object) -> RouteTable:
         """A route table as it is now, each route's state (active or blackhole) filled in."""
         table = self._ref(ref, RouteTable)
-        routes = tuple(evolve_route(r, self._route_state(table, r)) for r in table.routes)
+        routes = tuple(r if r.state == (state := self._route_state(table, r)) else evolve_route(r, state)
+                       for r in table.routes)
         return evolve(table, routes=routes)
 
     def route_table_for(self, subnet: object) -> RouteTable:
@@ -275,8 +276,6 @@ class RoutingOperations(AddressingOperations):
 
 
 def evolve_route(route: Route, state: str | None = None, **changes: str) -> Route:
-    from dataclasses import replace
-
     if state is not None:
         changes["state"] = state
     return replace(route, **changes)

@@ -20,7 +20,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
-from vpclab.cidr import in_cidr, parse
+from vpclab.cidr import cached_address, cached_network, in_cidr
 from vpclab.display import Displayable
 from vpclab.errors import InvalidValue, NotFound
 from vpclab.firewall import (
@@ -313,10 +313,8 @@ class TraceOperations(FirewallOperations):
         return None
 
     def _eni_with_public_ip(self, address: str) -> NetworkInterface | None:
-        for eni in self._all(NetworkInterface):
-            if eni.public_ip == address:
-                return eni
-        return None
+        eni_id = self._eni_by_public_ip.get(address)
+        return self._ref(eni_id, NetworkInterface) if eni_id else None
 
     # --- the walk ------------------------------------------------------------------------------
     def _walk(self, packet: _Packet, sender: NetworkInterface | str, walk: _Walk, flow: _Flow
@@ -429,7 +427,7 @@ class TraceOperations(FirewallOperations):
     # --- gateways ------------------------------------------------------------------------------
     def _to_internet(self, packet: _Packet, igw_id: str, vpc: Vpc, walk: _Walk, flow: _Flow
                      ) -> tuple[bool, NetworkInterface | str] | None:
-        if any(ipaddress.IPv4Address(packet.dst) in net for net in _NOT_PUBLIC):
+        if any(cached_address(packet.dst) in net for net in _NOT_PUBLIC):
             walk.hop(igw_id, "internet-gateway", "drop", message("trace.igw_private_dst", address=packet.dst))
             walk.block("IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS", igw_id,
                        message("trace.igw_private_dst_explained", address=packet.dst))
@@ -573,7 +571,7 @@ class TraceOperations(FirewallOperations):
 
     # --- the Amazon DNS resolver ---------------------------------------------------------------
     def _resolver_of(self, vpc: Vpc, address: str) -> bool:
-        return address == RESOLVER or address == str(parse(vpc.cidr).network.network_address + 2)
+        return address == RESOLVER or address == str(cached_network(vpc.cidr).network_address + 2)
 
     def _to_resolver(self, packet: _Packet, vpc: Vpc, walk: _Walk, flow: _Flow
                      ) -> tuple[bool, NetworkInterface | str] | None:

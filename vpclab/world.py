@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from vpclab.errors import InvalidValue, NotFound
 from vpclab.i18n import message
 from vpclab.quotas import Quotas
-from vpclab.resources import Resource
+from vpclab.resources import NetworkInterface, Resource, SecurityGroup
 
 __all__ = ["World"]
 
@@ -65,6 +65,9 @@ class World:
         self._rng = random.Random(seed)
         self._items: dict[str, Resource] = {}
         self._by_name: defaultdict[str, set[str]] = defaultdict(set)
+        self._by_kind: dict[type[Resource], dict[str, Resource]] = {}
+        self._eni_by_public_ip: dict[str, str] = {}  # public IPv4 (auto or EIP) -> ENI id
+        self._sg_by_name: dict[tuple[str, str], str] = {}  # (vpc id, group name) -> sg id
 
     # --- storing -------------------------------------------------------------------------
     def _new_id(self, prefix: str) -> str:
@@ -75,20 +78,33 @@ class World:
 
     def _put(self, item: R) -> R:
         old = self._items.get(item.id)
-        if old is not None and old.name and old.name != item.name:
-            self._by_name[old.name].discard(item.id)
+        if old is not None:
+            self._unindex(old)
         self._items[item.id] = item
+        self._by_kind.setdefault(type(item), {})[item.id] = item
         if item.name:
             self._by_name[item.name].add(item.id)
+        if isinstance(item, NetworkInterface) and item.public_ip:
+            self._eni_by_public_ip[item.public_ip] = item.id
+        if isinstance(item, SecurityGroup):
+            self._sg_by_name[(item.vpc_id, item.group_name)] = item.id
         return item
 
     def _drop(self, item: Resource) -> None:
-        self._items.pop(item.id, None)
+        if self._items.pop(item.id, None) is not None:
+            self._unindex(self._by_kind[type(item)].pop(item.id))
+
+    def _unindex(self, item: Resource) -> None:
         if item.name:
             self._by_name[item.name].discard(item.id)
+        if isinstance(item, NetworkInterface) and item.public_ip:
+            self._eni_by_public_ip.pop(item.public_ip, None)
+        if isinstance(item, SecurityGroup):
+            self._sg_by_name.pop((item.vpc_id, item.group_name), None)
 
     def _all(self, kind: type[R]) -> list[R]:
-        return [item for item in self._items.values() if type(item) is kind]
+        """Every resource of exactly this type, oldest first."""
+        return list(self._by_kind.get(kind, {}).values())  # type: ignore[arg-type]
 
     # --- looking up ----------------------------------------------------------------------
     def get(self, ref: object) -> Resource:
