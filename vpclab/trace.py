@@ -199,7 +199,6 @@ class _Flow:
 
     tracked: set[str] = field(default_factory=set)  # ENIs whose security groups saw the request
     nat: list[tuple[str, str, int | None, str, int | None]] = field(default_factory=list)
-    gateways: list[str] = field(default_factory=list)  # gateways the request passed, in order
     resolver: bool = False  # the request went to the Amazon DNS resolver
 
 
@@ -353,7 +352,7 @@ class TraceOperations(FirewallOperations):
         if same_subnet:
             target = self._ref(self._eni_by_ip[packet.dst], NetworkInterface)
             walk.hop(subnet.id, "eni", "forward", message("trace.same_subnet", subnet=subnet.label))
-            return self._arrive(packet, target, subnet, walk, flow, crossed=False)
+            return self._arrive(packet, target, subnet, walk, flow)
         table = self.route_table_for(subnet)
         route = select_route(table.routes, packet.dst, self._prefix_list_cidrs)
         if route is None:
@@ -382,7 +381,7 @@ class TraceOperations(FirewallOperations):
             return self._into_nat(packet, self._ref(next_hop, NatGateway), subnet, vpc, walk, flow)
         if next_hop.startswith("eni-"):
             appliance = self._ref(next_hop, NetworkInterface)
-            return self._arrive(packet, appliance, subnet, walk, flow, crossed=True)
+            return self._arrive(packet, appliance, subnet, walk, flow)
         walk.block("CANNOT_ROUTE", table.id, message("trace.not_modelled", target=next_hop))
         return None
 
@@ -396,13 +395,14 @@ class TraceOperations(FirewallOperations):
             return None
         if not self._nacl(packet, subnet, egress=True, walk=walk) and walk.stopped:
             return None
-        return self._arrive(packet, target, subnet, walk, flow, crossed=True)
+        return self._arrive(packet, target, subnet, walk, flow)
 
-    def _arrive(self, packet: _Packet, target: NetworkInterface, from_subnet: Subnet, walk: _Walk,
-                flow: _Flow, *, crossed: bool) -> tuple[bool, NetworkInterface | str] | None:
-        """The packet reaches ``target``'s subnet (NACL in) and ENI (security group in)."""
+    def _arrive(self, packet: _Packet, target: NetworkInterface, from_subnet: Subnet | None, walk: _Walk,
+                flow: _Flow) -> tuple[bool, NetworkInterface | str] | None:
+        """The packet reaches ``target``'s subnet (NACL in, unless it comes from that same
+        subnet) and ENI (security group in); ``from_subnet`` None means from a gateway."""
         subnet = self._ref(target.subnet_id, Subnet)
-        if crossed and subnet.id != from_subnet.id and \
+        if (from_subnet is None or subnet.id != from_subnet.id) and \
                 not self._nacl(packet, subnet, egress=False, walk=walk) and walk.stopped:
             return None
         if target.interface_type == "nat_gateway":
@@ -446,8 +446,6 @@ class TraceOperations(FirewallOperations):
             packet.src = owner.public_ip
             walk.hop(igw_id, "internet-gateway", "translate", message("trace.igw_out", address=owner.public_ip),
                      {"from": before, "to": packet.endpoint("src")})
-        if walk.direction == "forward":
-            flow.gateways.append(igw_id)
         target = self._eni_with_public_ip(packet.dst)
         if target is not None:  # a public address of this cloud: in again through its gateway
             return False, packet.dst
@@ -475,22 +473,7 @@ class TraceOperations(FirewallOperations):
             packet.dst = target.private_ip
             walk.hop(igw.id, "internet-gateway", "translate", message("trace.igw_in", address=target.private_ip),
                      {"from": before, "to": packet.endpoint("dst")})
-        if walk.direction == "forward":
-            flow.gateways.append(igw.id)
-        subnet = self._ref(target.subnet_id, Subnet)
-        if not self._nacl(packet, subnet, egress=False, walk=walk) and walk.stopped:
-            return None
-        if target.interface_type == "nat_gateway":
-            nat = next(n for n in self._all(NatGateway) if n.eni_id == target.id)
-            return self._nat_receive(packet, nat, walk, flow)
-        if not self._sg_in(packet, target, walk, flow) and walk.stopped:
-            return None
-        if walk.direction == "return" and self._unmasquerade(packet, target.id, walk, flow):
-            return False, target  # a NAT instance passes the reply on
-        if packet.dst != target.private_ip:
-            return False, target
-        walk.hop(target.id, "eni", "deliver", message("trace.delivered", eni=target.label))
-        return True, target
+        return self._arrive(packet, target, None, walk, flow)
 
     def _into_nat(self, packet: _Packet, nat: NatGateway, from_subnet: Subnet, vpc: Vpc, walk: _Walk,
                   flow: _Flow) -> tuple[bool, NetworkInterface | str] | None:

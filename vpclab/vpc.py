@@ -20,6 +20,7 @@ from vpclab.resources import (
     NaclEntry,
     NetworkAcl,
     NetworkInterface,
+    Resource,
     Route,
     RouteTable,
     SecurityGroup,
@@ -28,7 +29,7 @@ from vpclab.resources import (
     Vpc,
     evolve,
 )
-from vpclab.world import World
+from vpclab.world import R, World
 
 __all__ = ["DEFAULT_VPC_CIDR", "VpcOperations", "default_nacl_entries", "deny_all_entries"]
 
@@ -113,6 +114,18 @@ class VpcOperations(World):
         self._put(evolve(acl, associations=(*acl.associations, subnet.id)))
         return self._put(subnet)
 
+    def _require_same_vpc(self, thing: Resource, vpc_id: str, other: Resource) -> None:
+        """``thing`` (a route table or NACL) must belong to the VPC of ``other``."""
+        if getattr(thing, "vpc_id", None) != vpc_id:
+            raise InvalidValue("InvalidParameterValue",
+                               message("routing.other_vpc", table=thing.label, subnet=other.label),
+                               fix=message("routing.other_vpc_fix"))
+
+    def _without_association(self, record: R, subnet_id: str) -> R:
+        """Store ``record`` (a route table or NACL) without its association to ``subnet_id``."""
+        kept = tuple(a for a in getattr(record, "associations", ()) if a != subnet_id)
+        return self._put(evolve(record, associations=kept))
+
     def subnets(self, vpc: object) -> tuple[Subnet, ...]:
         """The VPC's subnets, in address order."""
         vpc_id = self._ref(vpc, Vpc).id
@@ -153,14 +166,12 @@ class VpcOperations(World):
             raise Conflict("DependencyViolation", message("vpc.subnet_in_use", subnet=record.label,
                                                           users=", ".join(sorted(users))),
                            fix=message("vpc.subnet_in_use_fix"))
-        for table in self._all(RouteTable):
-            if record.id in table.associations:
-                self._put(evolve(table, associations=tuple(a for a in table.associations if a != record.id)))
         self._subnet_acls.pop(record.id, None)
         self._subnet_tables.pop(record.id, None)
-        for acl in self._all(NetworkAcl):
-            if record.id in acl.associations:
-                self._put(evolve(acl, associations=tuple(a for a in acl.associations if a != record.id)))
+        holders: list[RouteTable | NetworkAcl] = [*self._all(RouteTable), *self._all(NetworkAcl)]
+        for holder in holders:
+            if record.id in holder.associations:
+                self._without_association(holder, record.id)
         self._drop(record)
 
     def delete_vpc(self, vpc: object) -> None:

@@ -17,7 +17,7 @@ from vpclab.resources import NetworkInterface, Resource, SecurityGroup
 
 __all__ = ["World"]
 
-R = TypeVar("R", bound=Resource)
+R = TypeVar("R", bound=Resource)  # any resource record type
 
 _KIND_NAMES = {
     "Vpc": "VPC", "Subnet": "subnet", "RouteTable": "route table", "InternetGateway": "internet gateway",
