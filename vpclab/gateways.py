@@ -39,8 +39,6 @@ class GatewayOperations(RoutingOperations):
     def attach_internet_gateway(self, igw: object, vpc: object) -> InternetGateway:
         gateway = self._ref(igw, InternetGateway)
         record = self._ref(vpc, Vpc)
-        if gateway.vpc_id == record.id:
-            return gateway
         if gateway.vpc_id is not None:
             raise Conflict("Resource.AlreadyAssociated",
                            message("gw.igw_attached_elsewhere", igw=gateway.label, vpc=gateway.vpc_id),

@@ -176,12 +176,17 @@ class RoutingOperations(AddressingOperations):
                                fix=message("routing.bad_target_fix"))
         if not target.startswith(_TARGET_PREFIXES) and target != "local":
             target = self.get(target).id  # a Name tag
+        if target == "local":
+            return target
         item = self._items.get(target)
         if isinstance(item, Instance):
             return item.eni_id
-        if target.startswith(("igw-", "nat-", "eni-")) and item is None:
+        if item is None:
             raise NotFound("InvalidGatewayID.NotFound", message("routing.no_target", target=target),
                            fix=message("routing.bad_target_fix"))
+        if not isinstance(item, InternetGateway | NatGateway | NetworkInterface):
+            raise InvalidValue("InvalidParameterValue", message("routing.bad_target", target=item.label),
+                               fix=message("routing.bad_target_fix"))
         if isinstance(item, InternetGateway) and item.vpc_id != table.vpc_id:
             raise InvalidValue("Gateway.NotAttached",
                                message("routing.igw_not_attached", igw=item.label, vpc=table.vpc_id),
@@ -235,10 +240,9 @@ class RoutingOperations(AddressingOperations):
         table = self._ref(route_table, RouteTable)
         dest = destination if str(destination).startswith("pl-") else str(parse(destination))
         if not any(r.destination == dest for r in table.routes):
-            raise NotFound("InvalidRoute.NotFound", message("routing.not_found", destination=dest,
-                                                            table=table.label),
-                           fix=message("routing.not_found_fix",
-                                       routes=", ".join(r.destination for r in table.routes)))
+            raise InvalidValue("InvalidParameterValue", message("routing.not_found", destination=dest,
+                                                                table=table.label),
+                               fix=message("routing.replace_missing_fix"))
         target_id = self._target_id(table, target)
         routes = tuple(evolve_route(r, target=target_id, origin="CreateRoute") if r.destination == dest else r
                        for r in table.routes)

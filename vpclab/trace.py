@@ -208,6 +208,8 @@ class TraceOperations(FirewallOperations):
     def trace(self, source: object, destination: object, protocol: str = "tcp", port: int | None = 443,
               *, source_port: int = DEFAULT_SOURCE_PORT, all_blockers: bool = False) -> Trace:
         """Can ``source`` open a connection to ``destination``? See the module docstring."""
+        source = source.strip() if isinstance(source, str) else source
+        destination = destination.strip() if isinstance(destination, str) else destination
         proto = normalize_protocol(protocol)
         if proto not in ("tcp", "udp", "icmp", ALL):
             raise InvalidValue("InvalidParameterValue", message("trace.bad_protocol", protocol=protocol),

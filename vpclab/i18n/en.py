@@ -242,6 +242,7 @@ MESSAGES.update({
     "routing.more_specific_fix": "a route inside the VPC's range must cover exactly one subnet's CIDR and point at a NAT gateway or network interface (a middlebox route)",
     "routing.not_found": "{table} has no route for {destination}",
     "routing.not_found_fix": "its routes are: {routes}",
+    "routing.replace_missing_fix": "there is nothing to replace: use create_route instead",
     "routing.local_undeletable": "the local route {destination} cannot be deleted",
     "routing.local_undeletable_fix": "every route table keeps one local route per VPC block; it is how subnets reach each other",
     # --- vpclab.gateways and vpclab.nat ---------------------------------------------------
