@@ -339,13 +339,10 @@ class FirewallOperations(GatewayOperations):
         """Use ``acl`` for ``subnet`` (a subnet has exactly one NACL; this replaces it)."""
         record = self._ref(subnet, Subnet)
         new = self._ref(acl, NetworkAcl)
-        if new.vpc_id != record.vpc_id:
-            raise InvalidValue("InvalidParameterValue",
-                               message("routing.other_vpc", table=new.label, subnet=record.label),
-                               fix=message("routing.other_vpc_fix"))
+        self._require_same_vpc(new, record.vpc_id, record)
         old = self.network_acl_for(record)
         if old.id != new.id:
-            self._put(evolve(old, associations=tuple(a for a in old.associations if a != record.id)))
+            self._without_association(old, record.id)
         self._subnet_acls[record.id] = new.id
         new = self._ref(new.id, NetworkAcl)
         if record.id not in new.associations:

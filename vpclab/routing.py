@@ -121,14 +121,10 @@ class RoutingOperations(AddressingOperations):
     def associate_route_table(self, route_table: object, subnet: object) -> RouteTable:
         table = self._ref(route_table, RouteTable)
         record = self._ref(subnet, Subnet)
-        if table.vpc_id != record.vpc_id:
-            raise InvalidValue("InvalidParameterValue",
-                               message("routing.other_vpc", table=table.label, subnet=record.label),
-                               fix=message("routing.other_vpc_fix"))
+        self._require_same_vpc(table, record.vpc_id, record)
         previous = self._subnet_tables.get(record.id)
         if previous and previous != table.id:
-            old = self._ref(previous, RouteTable)
-            self._put(evolve(old, associations=tuple(a for a in old.associations if a != record.id)))
+            self._without_association(self._ref(previous, RouteTable), record.id)
         self._subnet_tables[record.id] = table.id
         if record.id not in table.associations:
             table = self._put(evolve(table, associations=(*table.associations, record.id)))
@@ -139,17 +135,13 @@ class RoutingOperations(AddressingOperations):
         record = self._ref(subnet, Subnet)
         previous = self._subnet_tables.pop(record.id, None)
         if previous:
-            old = self._ref(previous, RouteTable)
-            self._put(evolve(old, associations=tuple(a for a in old.associations if a != record.id)))
+            self._without_association(self._ref(previous, RouteTable), record.id)
 
     def set_main_route_table(self, vpc: object, route_table: object) -> Vpc:
         """Make ``route_table`` the main table: subnets without an association now use it."""
         record = self._ref(vpc, Vpc)
         table = self._ref(route_table, RouteTable)
-        if table.vpc_id != record.id:
-            raise InvalidValue("InvalidParameterValue",
-                               message("routing.other_vpc", table=table.label, subnet=record.label),
-                               fix=message("routing.other_vpc_fix"))
+        self._require_same_vpc(table, record.id, record)
         old = self._ref(record.main_route_table_id, RouteTable)
         self._put(evolve(old, is_main=False))
         self._put(evolve(self._ref(table.id, RouteTable), is_main=True))
