@@ -29,3 +29,4 @@ class Quotas:
     network_acls_per_vpc: int = 200
     network_acl_rules_per_direction: int = 20
     nat_connections_per_destination: int = 55_000
+    active_peerings_per_vpc: int = 50

@@ -12,10 +12,13 @@ from typing import Any, TypeVar
 from vpclab.display import Displayable
 
 __all__ = [
+    "CustomerGateway",
     "DhcpOptions",
+    "DirectConnectVif",
     "ElasticIp",
     "Instance",
     "InternetGateway",
+    "ManagedPrefixList",
     "NaclEntry",
     "NatGateway",
     "NetworkAcl",
@@ -26,7 +29,15 @@ __all__ = [
     "SecurityGroup",
     "SgRule",
     "Subnet",
+    "TgwRoute",
+    "TransitGateway",
+    "TransitGatewayAttachment",
+    "TransitGatewayRouteTable",
     "Vpc",
+    "VpcEndpoint",
+    "VpcPeeringConnection",
+    "VpnConnection",
+    "VpnGateway",
     "evolve",
 ]
 
@@ -251,3 +262,114 @@ R = TypeVar("R", bound=Resource)
 def evolve(record: R, **changes: Any) -> R:
     """A copy of ``record`` with ``changes`` (records are immutable)."""
     return replace(record, **changes)
+
+
+# --- connecting VPCs to services and networks (issue 4) -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ManagedPrefixList(Resource):
+    """An AWS-managed prefix list: the address ranges of a service in a Region."""
+
+    prefix_list_name: str
+    cidrs: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VpcEndpoint(Resource):
+    vpc_id: str
+    service_name: str
+    endpoint_type: str  # Gateway or Interface
+    route_table_ids: tuple[str, ...] = ()
+    subnet_ids: tuple[str, ...] = ()
+    network_interface_ids: tuple[str, ...] = ()
+    security_group_ids: tuple[str, ...] = ()
+    private_dns_enabled: bool = False
+    dns_names: tuple[str, ...] = ()
+    policy: str | None = None  # JSON text; None: the default full-access policy
+    state: str = "available"
+
+
+@dataclass(frozen=True, slots=True)
+class VpcPeeringConnection(Resource):
+    requester_vpc_id: str
+    accepter_vpc_id: str
+    status: str  # pending-acceptance, active, rejected, deleted, expired, failed
+    status_message: str = ""
+    created_hour: float = 0.0
+
+    def peer_of(self, vpc_id: str) -> str:
+        return self.accepter_vpc_id if vpc_id == self.requester_vpc_id else self.requester_vpc_id
+
+
+@dataclass(frozen=True, slots=True)
+class TransitGateway(Resource):
+    default_route_table_id: str | None
+    default_association: bool = True
+    default_propagation: bool = True
+    amazon_side_asn: int = 64512
+
+
+@dataclass(frozen=True, slots=True)
+class TransitGatewayAttachment(Resource):
+    transit_gateway_id: str
+    resource_type: str  # vpc, vpn, direct-connect-gateway
+    resource_id: str
+    subnet_ids: tuple[str, ...] = ()
+    network_interface_ids: tuple[str, ...] = ()
+    state: str = "available"
+
+
+@dataclass(frozen=True, slots=True)
+class TgwRoute:
+    destination: str
+    attachment_id: str | None  # None for a blackhole route
+    route_type: str  # static or propagated
+    state: str  # active or blackhole
+    origin: str = ""  # for propagated routes: vpc, direct-connect-gateway, vpn
+
+
+@dataclass(frozen=True, slots=True)
+class TransitGatewayRouteTable(Resource):
+    transit_gateway_id: str
+    static_routes: tuple[TgwRoute, ...] = ()
+    associations: tuple[str, ...] = ()  # attachment ids
+    propagations: tuple[str, ...] = ()  # attachment ids
+    is_default: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class VpnGateway(Resource):
+    vpc_id: str | None = None
+    amazon_side_asn: int = 64512
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerGateway(Resource):
+    ip_address: str
+    bgp_asn: int = 65000
+
+
+@dataclass(frozen=True, slots=True)
+class VpnConnection(Resource):
+    customer_gateway_id: str
+    vpn_gateway_id: str | None
+    transit_gateway_id: str | None
+    static_routes_only: bool
+    tunnels: tuple[str, ...] = ("UP", "UP")
+    routes: tuple[str, ...] = ()  # static routes: on-premises prefixes
+    bgp_routes: tuple[str, ...] = ()  # prefixes the customer gateway advertises over BGP
+    state: str = "available"
+
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        return self.routes + self.bgp_routes
+
+
+@dataclass(frozen=True, slots=True)
+class DirectConnectVif(Resource):
+    """A private virtual interface of Direct Connect, ending on a virtual private gateway."""
+
+    vpn_gateway_id: str
+    prefixes: tuple[str, ...]
+    state: str = "available"

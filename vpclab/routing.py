@@ -29,12 +29,18 @@ from vpclab.resources import (
     Route,
     RouteTable,
     Subnet,
+    TransitGateway,
+    TransitGatewayAttachment,
     Vpc,
+    VpcEndpoint,
+    VpcPeeringConnection,
+    VpnGateway,
     evolve,
 )
 
 __all__ = ["RouteDecision", "RoutingOperations", "select_route"]
 
+ROUTE_TARGETS = (InternetGateway, NatGateway, NetworkInterface, VpcPeeringConnection, TransitGateway, VpnGateway)
 _TARGET_PREFIXES = ("igw-", "eigw-", "nat-", "eni-", "i-", "pcx-", "tgw-", "vgw-", "vpce-")
 _RANK = {"static": 3, "prefix-list": 2, "propagated": 1}
 
@@ -109,8 +115,12 @@ class RoutingOperations(AddressingOperations):
         """A route table as it is now, each route's state (active or blackhole) filled in."""
         table = self._ref(ref, RouteTable)
         routes = tuple(r if r.state == (state := self._route_state(table, r)) else evolve_route(r, state)
-                       for r in table.routes)
+                       for r in (*table.routes, *self._propagated_routes(table)))
         return evolve(table, routes=routes)
+
+    def _propagated_routes(self, table: RouteTable) -> tuple[Route, ...]:
+        """Routes that gateways propagate into the table (see vpclab.vpn)."""
+        return ()
 
     def route_table_for(self, subnet: object) -> RouteTable:
         """The table a subnet uses: its explicit association, else the VPC's main table."""
@@ -176,9 +186,14 @@ class RoutingOperations(AddressingOperations):
         if item is None:
             raise NotFound("InvalidGatewayID.NotFound", message("routing.no_target", target=target),
                            fix=message("routing.bad_target_fix"))
-        if not isinstance(item, InternetGateway | NatGateway | NetworkInterface):
+        if not isinstance(item, ROUTE_TARGETS):
             raise InvalidValue("InvalidParameterValue", message("routing.bad_target", target=item.label),
                                fix=message("routing.bad_target_fix"))
+        if isinstance(item, VpcPeeringConnection) and table.vpc_id not in (item.requester_vpc_id,
+                                                                          item.accepter_vpc_id):
+            raise InvalidValue("InvalidParameterValue", message("routing.pcx_other_vpc", pcx=item.label,
+                                                                vpc=table.vpc_id),
+                               fix=message("routing.pcx_other_vpc_fix"))
         if isinstance(item, InternetGateway) and item.vpc_id != table.vpc_id:
             raise InvalidValue("Gateway.NotAttached",
                                message("routing.igw_not_attached", igw=item.label, vpc=table.vpc_id),
@@ -264,11 +279,17 @@ class RoutingOperations(AddressingOperations):
             return "active" if item.state == "available" else "blackhole"
         if isinstance(item, NetworkInterface):
             return "active"
-        return self._other_route_state(item, table)
-
-    def _other_route_state(self, item: Resource, table: RouteTable) -> str:
-        """State of routes to targets that later modules model (peering, transit gateways …)."""
-        return "active"
+        if isinstance(item, VpcPeeringConnection):
+            return "active" if item.status == "active" else "blackhole"
+        if isinstance(item, TransitGateway):
+            attached = any(a.transit_gateway_id == item.id and a.resource_id == table.vpc_id
+                           for a in self._all(TransitGatewayAttachment))
+            return "active" if attached else "blackhole"
+        if isinstance(item, VpnGateway):
+            return "active" if item.vpc_id == table.vpc_id else "blackhole"
+        if isinstance(item, VpcEndpoint):
+            return "active" if item.state == "available" else "blackhole"
+        return "blackhole"
 
 
 def evolve_route(route: Route, state: str | None = None, **changes: str) -> Route:

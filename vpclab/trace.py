@@ -23,14 +23,7 @@ from typing import Any
 from vpclab.cidr import cached_address, cached_network, in_cidr
 from vpclab.display import Displayable
 from vpclab.errors import InvalidValue, NotFound
-from vpclab.firewall import (
-    ICMP_ECHO_REPLY,
-    ICMP_ECHO_REQUEST,
-    FirewallOperations,
-    nacl_decision,
-    normalize_protocol,
-    sg_decision,
-)
+from vpclab.firewall import ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST, nacl_decision, normalize_protocol, sg_decision
 from vpclab.i18n import message
 from vpclab.nat import NatTable
 from vpclab.resources import (
@@ -41,9 +34,16 @@ from vpclab.resources import (
     Resource,
     SecurityGroup,
     Subnet,
+    TransitGatewayAttachment,
     Vpc,
+    VpcEndpoint,
+    VpcPeeringConnection,
+    VpnConnection,
+    VpnGateway,
 )
 from vpclab.routing import select_route
+from vpclab.transit import select_tgw_route
+from vpclab.vpn import VpnOperations
 
 __all__ = ["Explanation", "Hop", "Trace", "TraceOperations"]
 
@@ -179,6 +179,7 @@ class _Walk:
     hops: list[Hop] = field(default_factory=list)
     blockers: list[Explanation] = field(default_factory=list)
     stopped: bool = False
+    entered_via: str | None = None  # how the packet came into the VPC it is in: peering, transit, vpn
 
     def hop(self, component: str, kind: str, action: str, detail: str,
             translated: dict[str, str] | None = None) -> None:
@@ -202,7 +203,18 @@ class _Flow:
     resolver: bool = False  # the request went to the Amazon DNS resolver
 
 
-class TraceOperations(FirewallOperations):
+@dataclass(frozen=True, slots=True)
+class _Remote:
+    """Where a packet goes that is neither an interface nor the internet."""
+
+    kind: str  # on-premises, or service (an AWS service behind a gateway endpoint)
+    via: str  # the VPN connection, Direct Connect VIF or gateway endpoint it goes through
+
+
+Position = NetworkInterface | str | _Remote  # an interface, an internet address, or a remote network
+
+
+class TraceOperations(VpnOperations):
     """cloud.trace(...)"""
 
     def trace(self, source: object, destination: object, protocol: str = "tcp", port: int | None = 443,
@@ -250,7 +262,7 @@ class TraceOperations(FirewallOperations):
                      tuple(explanations), tuple(forward.hops), back_hops)
 
     # --- endpoints -----------------------------------------------------------------------------
-    def _trace_source(self, source: object) -> tuple[NetworkInterface | str, str]:
+    def _trace_source(self, source: object) -> tuple[Position, str]:
         if isinstance(source, str) and _is_address(source):
             eni_id = self._eni_by_ip.get(source)
             if eni_id:
@@ -259,6 +271,9 @@ class TraceOperations(FirewallOperations):
             if self._vpc_holding(source) is not None:
                 raise NotFound("UNKNOWN_SOURCE", message("trace.no_such_source", address=source),
                                fix=message("trace.no_such_source_fix"))
+            owner = self.on_premises_owner(source)
+            if owner is not None:
+                return _Remote("on-premises", owner.id), source
             return source, source
         eni = self._endpoint_eni(source)
         return eni, eni.private_ip
@@ -292,7 +307,7 @@ class TraceOperations(FirewallOperations):
         raise InvalidValue("InvalidParameterValue", message("trace.bad_endpoint", ref=item.label),
                            fix=message("trace.bad_endpoint_fix"))
 
-    def _trace_destination(self, destination: object, sender: NetworkInterface | str
+    def _trace_destination(self, destination: object, sender: Position
                            ) -> tuple[str, Resource | None, Explanation | None]:
         from_internet = isinstance(sender, str)
         if isinstance(destination, str) and _is_address(destination):
@@ -318,14 +333,16 @@ class TraceOperations(FirewallOperations):
         return self._ref(eni_id, NetworkInterface) if eni_id else None
 
     # --- the walk ------------------------------------------------------------------------------
-    def _walk(self, packet: _Packet, sender: NetworkInterface | str, walk: _Walk, flow: _Flow
-              ) -> tuple[NetworkInterface | str, _Packet] | None:
+    def _walk(self, packet: _Packet, sender: Position, walk: _Walk, flow: _Flow
+              ) -> tuple[Position, _Packet] | None:
         """Move the packet from ``sender`` until it is delivered (returns the receiver and the
         packet as it arrived) or stopped (returns None)."""
-        position: NetworkInterface | str = sender
+        position: Position = sender
         for _ in range(MAX_HOPS):
             if isinstance(position, str):
                 step = self._from_internet(packet, walk, flow)
+            elif isinstance(position, _Remote):
+                step = self._from_remote(packet, position, walk, flow)
             else:
                 step = self._from_eni(packet, position, walk, flow)
             if step is None or walk.stopped:
@@ -337,7 +354,7 @@ class TraceOperations(FirewallOperations):
         return None
 
     def _from_eni(self, packet: _Packet, eni: NetworkInterface, walk: _Walk, flow: _Flow
-                  ) -> tuple[bool, NetworkInterface | str] | None:
+                  ) -> tuple[bool, Position] | None:
         subnet = self._ref(eni.subnet_id, Subnet)
         vpc = self._ref(eni.vpc_id, Vpc)
         if eni.source_dest_check and eni.interface_type == "interface" and \
@@ -384,11 +401,19 @@ class TraceOperations(FirewallOperations):
         if next_hop.startswith("eni-"):
             appliance = self._ref(next_hop, NetworkInterface)
             return self._arrive(packet, appliance, subnet, walk, flow)
+        if next_hop.startswith("pcx-"):
+            return self._through_peering(packet, self._ref(next_hop, VpcPeeringConnection), vpc, walk, flow)
+        if next_hop.startswith("tgw-"):
+            return self._into_transit_gateway(packet, next_hop, subnet, vpc, walk, flow)
+        if next_hop.startswith("vgw-"):
+            return self._to_vpn_gateway(packet, next_hop, walk)
+        if next_hop.startswith("vpce-"):
+            return self._to_gateway_endpoint(packet, self._ref(next_hop, VpcEndpoint), walk)
         walk.block("CANNOT_ROUTE", table.id, message("trace.not_modelled", target=next_hop))
         return None
 
     def _local(self, packet: _Packet, eni: NetworkInterface, subnet: Subnet, vpc: Vpc, table_id: str,
-               walk: _Walk, flow: _Flow) -> tuple[bool, NetworkInterface | str] | None:
+               walk: _Walk, flow: _Flow) -> tuple[bool, Position] | None:
         target_id = self._eni_by_ip.get(packet.dst)
         target = self._ref(target_id, NetworkInterface) if target_id else None
         if target is None or target.vpc_id != vpc.id:
@@ -400,7 +425,7 @@ class TraceOperations(FirewallOperations):
         return self._arrive(packet, target, subnet, walk, flow)
 
     def _arrive(self, packet: _Packet, target: NetworkInterface, from_subnet: Subnet | None, walk: _Walk,
-                flow: _Flow) -> tuple[bool, NetworkInterface | str] | None:
+                flow: _Flow) -> tuple[bool, Position] | None:
         """The packet reaches ``target``'s subnet (NACL in, unless it comes from that same
         subnet) and ENI (security group in); ``from_subnet`` None means from a gateway."""
         subnet = self._ref(target.subnet_id, Subnet)
@@ -415,7 +440,8 @@ class TraceOperations(FirewallOperations):
         if walk.direction == "return" and self._unmasquerade(packet, target.id, walk, flow):
             return False, target  # a NAT instance passes the reply on
         if packet.dst in (target.private_ip, target.public_ip):
-            walk.hop(target.id, "eni", "deliver", message("trace.delivered", eni=target.label))
+            kind = "vpc-endpoint" if target.interface_type == "vpc_endpoint" else "eni"
+            walk.hop(target.id, kind, "deliver", message("trace.delivered", eni=target.label))
             return True, target
         if target.source_dest_check:
             walk.block("ENI_SOURCE_DEST_CHECK_RESTRICTION", target.id,
@@ -428,7 +454,7 @@ class TraceOperations(FirewallOperations):
 
     # --- gateways ------------------------------------------------------------------------------
     def _to_internet(self, packet: _Packet, igw_id: str, vpc: Vpc, walk: _Walk, flow: _Flow
-                     ) -> tuple[bool, NetworkInterface | str] | None:
+                     ) -> tuple[bool, Position] | None:
         if any(cached_address(packet.dst) in net for net in _NOT_PUBLIC):
             walk.hop(igw_id, "internet-gateway", "drop", message("trace.igw_private_dst", address=packet.dst))
             walk.block("IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS", igw_id,
@@ -455,7 +481,7 @@ class TraceOperations(FirewallOperations):
         return True, packet.dst
 
     def _from_internet(self, packet: _Packet, walk: _Walk, flow: _Flow
-                       ) -> tuple[bool, NetworkInterface | str] | None:
+                       ) -> tuple[bool, Position] | None:
         target = self._eni_with_public_ip(packet.dst)
         if target is None:
             code = "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS" if self._vpc_holding(packet.dst) else \
@@ -478,8 +504,8 @@ class TraceOperations(FirewallOperations):
         return self._arrive(packet, target, None, walk, flow)
 
     def _into_nat(self, packet: _Packet, nat: NatGateway, from_subnet: Subnet, vpc: Vpc, walk: _Walk,
-                  flow: _Flow) -> tuple[bool, NetworkInterface | str] | None:
-        if not any(in_cidr(packet.src, block) for block in vpc.cidr_blocks):
+                  flow: _Flow) -> tuple[bool, Position] | None:
+        if not any(in_cidr(packet.src, block) for block in vpc.cidr_blocks) and walk.entered_via != "transit":
             walk.hop(nat.id, "nat-gateway", "drop", message("trace.nat_outside_source", address=packet.src))
             walk.block("NGW_REQUIRES_SOURCE_IN_VPC", nat.id,
                        message("trace.nat_outside_source", address=packet.src))
@@ -491,7 +517,7 @@ class TraceOperations(FirewallOperations):
         return self._nat_receive(packet, nat, walk, flow)
 
     def _nat_receive(self, packet: _Packet, nat: NatGateway, walk: _Walk, flow: _Flow
-                     ) -> tuple[bool, NetworkInterface | str] | None:
+                     ) -> tuple[bool, Position] | None:
         """The NAT gateway translates: new connections outward, replies back inward."""
         eni = self._ref(nat.eni_id, NetworkInterface) if nat.eni_id else None
         if eni is None:
@@ -554,12 +580,157 @@ class TraceOperations(FirewallOperations):
             walk.block("ASYMMETRIC_RETURN_PATH", None,
                        message("trace.asymmetric", got=reply.endpoint("src"), expected=request.endpoint("dst")))
 
+    # --- peering, transit gateways, VPN, Direct Connect, gateway endpoints -----------------
+    def _through_peering(self, packet: _Packet, pcx: VpcPeeringConnection, vpc: Vpc, walk: _Walk, flow: _Flow
+                         ) -> tuple[bool, Position] | None:
+        peer = self._ref(pcx.peer_of(vpc.id), Vpc)
+        if not any(in_cidr(packet.dst, block) for block in peer.cidr_blocks):
+            walk.hop(pcx.id, "peering-connection", "drop", message("trace.pcx_outside", address=packet.dst,
+                                                                   vpc=peer.label))
+            walk.block("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", pcx.id,
+                       message("trace.pcx_outside_explained", address=packet.dst, vpc=peer.label, pcx=pcx.label))
+            return None
+        walk.hop(pcx.id, "peering-connection", "forward", message("trace.pcx", vpc=peer.label))
+        walk.entered_via = "peering"
+        return self._enter_vpc(packet, peer, pcx.id, walk, flow)
+
+    def _enter_vpc(self, packet: _Packet, vpc: Vpc, component: str, walk: _Walk, flow: _Flow
+                   ) -> tuple[bool, Position] | None:
+        """A packet from outside (peering, VPN, Direct Connect, an endpoint) reaches an interface."""
+        target_id = self._eni_by_ip.get(packet.dst)
+        target = self._ref(target_id, NetworkInterface) if target_id else None
+        if target is None or target.vpc_id != vpc.id:
+            walk.hop(component, "eni", "drop", message("trace.unknown_destination", address=packet.dst))
+            walk.block("UNKNOWN_DESTINATION", vpc.id, message("trace.unknown_destination", address=packet.dst))
+            return None
+        return self._arrive(packet, target, None, walk, flow)
+
+    def _into_transit_gateway(self, packet: _Packet, tgw_id: str, subnet: Subnet, vpc: Vpc, walk: _Walk,
+                              flow: _Flow) -> tuple[bool, Position] | None:
+        link = self.vpc_attachment(tgw_id, vpc.id)
+        if link is None:  # pragma: no cover - the route would be a blackhole
+            walk.block("BAD_STATE_ROUTE", tgw_id, message("trace.tgw_not_attached", vpc=vpc.label))
+            return None
+        zones = {self._ref(s, Subnet).az for s in link.subnet_ids}
+        if subnet.az not in zones:
+            walk.hop(link.id, "transit-gateway-attachment", "drop", message("trace.tgw_az", az=subnet.az))
+            walk.block("TGW_ATTACH_VPC_AZ_RESTRICTION", link.id,
+                       message("trace.tgw_az_explained", az=subnet.az, attachment=link.label,
+                               zones=", ".join(sorted(zones))))
+            return None
+        walk.hop(link.id, "transit-gateway-attachment", "forward", message("trace.tgw_attachment", vpc=vpc.label))
+        return self._transit(packet, link, subnet.az, walk, flow)
+
+    def _transit(self, packet: _Packet, link: TransitGatewayAttachment, zone: str | None, walk: _Walk, flow: _Flow
+                 ) -> tuple[bool, Position] | None:
+        """The transit gateway routes by the table associated with the arriving attachment."""
+        table = self.tgw_association(link)
+        if table is None:
+            walk.hop(link.transit_gateway_id, "transit-gateway", "drop",
+                     message("trace.tgw_no_table", attachment=link.id))
+            walk.block("TGW_RTB_CANNOT_ROUTE", link.id, message("trace.tgw_no_table", attachment=link.id))
+            return None
+        route = select_tgw_route(self.transit_gateway_routes(table), packet.dst)
+        if route is None:
+            walk.hop(table.id, "transit-gateway", "drop", message("trace.no_route", address=packet.dst))
+            walk.block("TGW_RTB_CANNOT_ROUTE", table.id,
+                       message("trace.tgw_no_route", address=packet.dst, table=table.label))
+            return None
+        if route.state == "blackhole" or route.attachment_id is None:
+            walk.hop(table.id, "transit-gateway", "drop", message("trace.tgw_blackhole", destination=route.destination))
+            walk.block("TGW_RTB_BAD_STATE_ROUTE", table.id,
+                       message("trace.tgw_blackhole_explained", destination=route.destination, table=table.label))
+            return None
+        walk.hop(table.id, "transit-gateway", "forward",
+                 message("trace.tgw_route", address=packet.dst, destination=route.destination,
+                         attachment=route.attachment_id, kind=route.route_type))
+        out = self._ref(route.attachment_id, TransitGatewayAttachment)
+        if out.resource_type == "vpn":
+            return self._to_on_premises(packet, self._ref(out.resource_id, VpnConnection), walk)
+        enis = [self._ref(e, NetworkInterface) for e in out.network_interface_ids]
+        same_zone = [e for e in enis if self._ref(e.subnet_id, Subnet).az == zone]
+        walk.hop(out.id, "transit-gateway-attachment", "forward",
+                 message("trace.tgw_into_vpc", vpc=out.resource_id))
+        walk.entered_via = "transit"
+        return False, (same_zone or enis)[0]
+
+    def _to_vpn_gateway(self, packet: _Packet, vgw_id: str, walk: _Walk) -> tuple[bool, Position] | None:
+        route = self.vgw_route_for(vgw_id, packet.dst)
+        if route is None:
+            walk.hop(vgw_id, "vpn-gateway", "drop", message("trace.vgw_no_route", address=packet.dst))
+            walk.block("NO_ROUTE_TO_DESTINATION", vgw_id, message("trace.vgw_no_route", address=packet.dst))
+            return None
+        walk.hop(vgw_id, "vpn-gateway", "forward",
+                 message("trace.vgw_route", prefix=route.prefix, kind=route.kind, connection=route.connection_id))
+        if route.kind == "direct-connect":
+            walk.hop(route.connection_id, "direct-connect", "forward", message("trace.dx"))
+            walk.hop("on-premises", "on-premises", "deliver", message("trace.on_premises", address=packet.dst))
+            return True, _Remote("on-premises", route.connection_id)
+        return self._to_on_premises(packet, self._ref(route.connection_id, VpnConnection), walk)
+
+    def _tunnels_up(self, vpn: VpnConnection, walk: _Walk) -> bool:
+        if "UP" not in vpn.tunnels:
+            walk.hop(vpn.id, "vpn-connection", "drop", message("trace.tunnels_down"))
+            walk.block("BAD_STATE_VPN", vpn.id, message("trace.tunnels_down_explained", vpn=vpn.label))
+            return False
+        walk.hop(vpn.id, "vpn-connection", "forward", message("trace.tunnel", number=vpn.tunnels.index("UP") + 1))
+        return True
+
+    def _to_on_premises(self, packet: _Packet, vpn: VpnConnection, walk: _Walk) -> tuple[bool, Position] | None:
+        if not self._tunnels_up(vpn, walk):
+            return None
+        walk.hop(vpn.customer_gateway_id, "customer-gateway", "forward", message("trace.cgw"))
+        walk.hop("on-premises", "on-premises", "deliver", message("trace.on_premises", address=packet.dst))
+        return True, _Remote("on-premises", vpn.id)
+
+    def _to_gateway_endpoint(self, packet: _Packet, endpoint: VpcEndpoint, walk: _Walk
+                             ) -> tuple[bool, Position] | None:
+        if walk.entered_via is not None:
+            walk.hop(endpoint.id, "vpc-endpoint", "drop", message("trace.vpce_outside", via=walk.entered_via))
+            walk.block("VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION", endpoint.id,
+                       message("trace.vpce_outside_explained", via=walk.entered_via, endpoint=endpoint.label))
+            return None
+        if packet.protocol not in ("tcp", "icmp"):
+            walk.hop(endpoint.id, "vpc-endpoint", "drop", message("trace.vpce_protocol"))
+            walk.block("PROTOCOL_RESTRICTION", endpoint.id, message("trace.vpce_protocol"))
+            return None
+        walk.hop(endpoint.id, "vpc-endpoint", "deliver", message("trace.vpce", service=endpoint.service_name))
+        return True, _Remote("service", endpoint.id)
+
+    def _from_remote(self, packet: _Packet, remote: _Remote, walk: _Walk, flow: _Flow
+                     ) -> tuple[bool, Position] | None:
+        """A packet from on-premises (or a service's reply) comes into a VPC."""
+        item = self._items.get(remote.via)
+        if isinstance(item, VpcEndpoint):
+            walk.hop(item.id, "vpc-endpoint", "forward", message("trace.vpce_back", service=item.service_name))
+            return self._enter_vpc(packet, self._ref(item.vpc_id, Vpc), item.id, walk, flow)
+        if isinstance(item, VpnConnection):
+            walk.hop(item.customer_gateway_id, "customer-gateway", "forward", message("trace.cgw_out"))
+            if not self._tunnels_up(item, walk):
+                return None
+            if item.transit_gateway_id:
+                link = self.vpn_attachment(item.id)
+                if link is None:  # pragma: no cover - made with the connection
+                    return None
+                return self._transit(packet, link, None, walk, flow)
+            vgw_id = item.vpn_gateway_id
+        else:
+            walk.hop(remote.via, "direct-connect", "forward", message("trace.dx"))
+            vgw_id = getattr(item, "vpn_gateway_id", None)
+        gateway = self._items.get(vgw_id or "")
+        if not isinstance(gateway, VpnGateway) or gateway.vpc_id is None:
+            walk.block("BAD_STATE", vgw_id, message("trace.vgw_detached", vgw=vgw_id))
+            return None
+        walk.hop(gateway.id, "vpn-gateway", "forward", message("trace.vgw_in", vpc=gateway.vpc_id))
+        walk.entered_via = "vpn"
+        return self._enter_vpc(packet, self._ref(gateway.vpc_id, Vpc), gateway.id, walk, flow)
+
     # --- the Amazon DNS resolver ---------------------------------------------------------------
     def _resolver_of(self, vpc: Vpc, address: str) -> bool:
         return address == RESOLVER or address == str(cached_network(vpc.cidr).network_address + 2)
 
     def _to_resolver(self, packet: _Packet, vpc: Vpc, walk: _Walk, flow: _Flow
-                     ) -> tuple[bool, NetworkInterface | str] | None:
+                     ) -> tuple[bool, Position] | None:
         if packet.protocol not in ("tcp", "udp") or packet.dst_port != 53:
             walk.block("PROTOCOL_RESTRICTION", vpc.id, message("trace.resolver_only_dns", address=packet.dst))
             return None
