@@ -91,7 +91,7 @@ class EndpointOperations(FirewallOperations):
             if short not in GATEWAY_SERVICES:
                 raise InvalidValue("InvalidParameter", message("vpce.gateway_only", service=short),
                                    fix=message("vpce.gateway_only_fix"))
-            endpoint = VpcEndpoint(endpoint_id, name, record.id, full, "Gateway", policy=policy_text)
+            endpoint = VpcEndpoint(endpoint_id, name, record.id, full, "Gateway", policy_document=policy_text)
             self._put(endpoint)
             return self.modify_vpc_endpoint(endpoint, add_route_tables=route_tables)
         if endpoint_type != "Interface":

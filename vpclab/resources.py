@@ -6,6 +6,7 @@ a snapshot; ``cloud.get(id)`` gives the current one.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
@@ -286,8 +287,16 @@ class VpcEndpoint(Resource):
     security_group_ids: tuple[str, ...] = ()
     private_dns_enabled: bool = False
     dns_names: tuple[str, ...] = ()
-    policy: str | None = None  # JSON text; None: the default full-access policy
+    policy_document: str | None = None  # JSON text; None: the default full-access policy
     state: str = "available"
+
+    @property
+    def policy(self) -> dict[str, Any] | None:
+        """The endpoint policy as a dict (None: AWS's default full-access policy)."""
+        if self.policy_document is None:
+            return None
+        data: dict[str, Any] = json.loads(self.policy_document)
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +336,11 @@ class TgwRoute:
     route_type: str  # static or propagated
     state: str  # active or blackhole
     origin: str = ""  # for propagated routes: vpc, direct-connect-gateway, vpn
+
+    @property
+    def type(self) -> str:
+        """static or propagated, as AWS names the field."""
+        return self.route_type
 
 
 @dataclass(frozen=True, slots=True)

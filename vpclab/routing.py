@@ -240,6 +240,7 @@ class RoutingOperations(AddressingOperations):
         if match[0].target == "local":
             raise InvalidValue("InvalidParameterValue", message("routing.local_undeletable", destination=dest),
                                fix=message("routing.local_undeletable_fix"))
+        self._not_an_endpoint_route(match[0])
         self._put(evolve(table, routes=tuple(r for r in table.routes if r.destination != dest)))
         return self.route_table(table.id)
 
@@ -250,11 +251,19 @@ class RoutingOperations(AddressingOperations):
             raise InvalidValue("InvalidParameterValue", message("routing.not_found", destination=dest,
                                                                 table=table.label),
                                fix=message("routing.replace_missing_fix"))
+        self._not_an_endpoint_route(next(r for r in table.routes if r.destination == dest))
         target_id = self._target_id(table, target)
         routes = tuple(evolve_route(r, target=target_id, origin="CreateRoute") if r.destination == dest else r
                        for r in table.routes)
         self._put(evolve(table, routes=routes))
         return self.route_table(table.id)
+
+    def _not_an_endpoint_route(self, route: Route) -> None:
+        """Gateway endpoint routes are managed through the endpoint, not the route table."""
+        if route.target.startswith("vpce-"):
+            raise InvalidValue("InvalidParameterValue", message("routing.endpoint_route", destination=route.destination,
+                                                                endpoint=route.target),
+                               fix=message("routing.endpoint_route_fix"))
 
     def route_for(self, subnet: object, address: str) -> RouteDecision:
         """Which route a packet from ``subnet`` to ``address`` takes, and its state."""

@@ -7,8 +7,10 @@ subnet NACL (inbound), destination security group (inbound). The reply then trav
 NACLs, routes and NAT are evaluated again; security groups let it through because they are
 stateful. The JSON shape of :meth:`Trace.to_dict` is a contract (DESIGN.md §3).
 
-Explanation codes are Reachability Analyzer's. Two are vpclab's own, where none of AWS's
-fits: ``ASYMMETRIC_RETURN_PATH`` (the reply leaves through a different gateway than the
+Explanation codes are Reachability Analyzer's (aws-vpc-facts.md §12), including those the
+connectivity features need: VPCE_GATEWAY_PROTOCOL_RESTRICTION, TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION
+and TGW_BAD_STATE_VPN besides the ones DESIGN.md §3 lists. Two are vpclab's own, where none
+of AWS's fits: ``ASYMMETRIC_RETURN_PATH`` (the reply leaves through a different gateway than the
 request came in, so it arrives from the wrong address) and ``ROUTING_LOOP`` (routes send the
 packet round in a circle).
 """
@@ -282,7 +284,7 @@ class TraceOperations(VpnOperations):
         """An instance, network interface or NAT gateway, by record, id or Name tag (a Name
         shared with, say, a subnet is taken to mean the thing that can send traffic)."""
         if isinstance(ref, str) and ref not in self._items:
-            kinds = (Instance, NetworkInterface, NatGateway)
+            kinds = (Instance, NetworkInterface, NatGateway, VpcEndpoint)
             matches = [self._items[i] for i in sorted(self._by_name.get(ref, ())) if isinstance(self._items[i], kinds)]
             if len(matches) == 1:
                 return matches[0]
@@ -304,6 +306,8 @@ class TraceOperations(VpnOperations):
             return self._ref(item.eni_id, NetworkInterface)
         if isinstance(item, NetworkInterface):
             return item
+        if isinstance(item, VpcEndpoint) and item.network_interface_ids:
+            return self._ref(item.network_interface_ids[0], NetworkInterface)
         raise InvalidValue("InvalidParameterValue", message("trace.bad_endpoint", ref=item.label),
                            fix=message("trace.bad_endpoint_fix"))
 
@@ -628,7 +632,8 @@ class TraceOperations(VpnOperations):
         if table is None:
             walk.hop(link.transit_gateway_id, "transit-gateway", "drop",
                      message("trace.tgw_no_table", attachment=link.id))
-            walk.block("TGW_RTB_CANNOT_ROUTE", link.id, message("trace.tgw_no_table", attachment=link.id))
+            walk.block("TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", link.id,
+                       message("trace.tgw_no_table", attachment=link.id))
             return None
         route = select_tgw_route(self.transit_gateway_routes(table), packet.dst)
         if route is None:
@@ -671,7 +676,8 @@ class TraceOperations(VpnOperations):
     def _tunnels_up(self, vpn: VpnConnection, walk: _Walk) -> bool:
         if "UP" not in vpn.tunnels:
             walk.hop(vpn.id, "vpn-connection", "drop", message("trace.tunnels_down"))
-            walk.block("BAD_STATE_VPN", vpn.id, message("trace.tunnels_down_explained", vpn=vpn.label))
+            code = "TGW_BAD_STATE_VPN" if vpn.transit_gateway_id else "BAD_STATE_VPN"
+            walk.block(code, vpn.id, message("trace.tunnels_down_explained", vpn=vpn.label))
             return False
         walk.hop(vpn.id, "vpn-connection", "forward", message("trace.tunnel", number=vpn.tunnels.index("UP") + 1))
         return True
@@ -692,7 +698,7 @@ class TraceOperations(VpnOperations):
             return None
         if packet.protocol not in ("tcp", "icmp"):
             walk.hop(endpoint.id, "vpc-endpoint", "drop", message("trace.vpce_protocol"))
-            walk.block("PROTOCOL_RESTRICTION", endpoint.id, message("trace.vpce_protocol"))
+            walk.block("VPCE_GATEWAY_PROTOCOL_RESTRICTION", endpoint.id, message("trace.vpce_protocol"))
             return None
         walk.hop(endpoint.id, "vpc-endpoint", "deliver", message("trace.vpce", service=endpoint.service_name))
         return True, _Remote("service", endpoint.id)

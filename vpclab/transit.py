@@ -42,7 +42,7 @@ def select_tgw_route(routes: Sequence[TgwRoute], address: str) -> TgwRoute | Non
         network = cached_network(route.destination)
         if target not in network:
             continue
-        key = (network.prefixlen, _RANK["static" if route.route_type == "static" else route.origin])
+        key = (network.prefixlen, _priority(route))
         if best is None or key > best:
             best, chosen = key, route
     return chosen
@@ -177,20 +177,23 @@ class TransitOperations(PeeringOperations):
         return self._put(evolve(rtb, static_routes=kept))
 
     def transit_gateway_routes(self, table: object) -> tuple[TgwRoute, ...]:
-        """The table's effective routes: its static routes, then what attachments propagate."""
+        """The table's effective routes, one per prefix: a static route hides propagated ones
+        of the same prefix, and among propagated ones the priority decides (VPC > Direct
+        Connect > VPN); an identical VPC CIDR is propagated only once."""
         rtb = self._ref(table, TransitGatewayRouteTable)
-        routes = [evolve_tgw(r, self._tgw_route_state(r)) for r in rtb.static_routes]
-        seen = {r.destination for r in routes if r.route_type == "propagated"}
+        best: dict[str, TgwRoute] = {}
+        for route in rtb.static_routes:
+            best[route.destination] = evolve_tgw(route, self._tgw_route_state(route))
         for link_id in rtb.propagations:
             link = self._items.get(link_id)
             if not isinstance(link, TransitGatewayAttachment):
                 continue
             for cidr in self._propagated_cidrs(link):
-                if link.resource_type == "vpc" and cidr in seen:
-                    continue  # an identical VPC CIDR is not propagated twice
-                seen.add(cidr)
-                routes.append(TgwRoute(cidr, link.id, "propagated", "active", link.resource_type))
-        return tuple(routes)
+                candidate = TgwRoute(cidr, link.id, "propagated", "active", link.resource_type)
+                current = best.get(cidr)
+                if current is None or _priority(candidate) > _priority(current):
+                    best[cidr] = candidate
+        return tuple(best.values())
 
     def _propagated_cidrs(self, link: TransitGatewayAttachment) -> tuple[str, ...]:
         if link.resource_type == "vpc" and link.resource_id in self._items:
@@ -207,6 +210,10 @@ class TransitOperations(PeeringOperations):
     def vpc_attachment(self, tgw_id: str, vpc_id: str) -> TransitGatewayAttachment | None:
         return next((a for a in self._all(TransitGatewayAttachment) if a.transit_gateway_id == tgw_id
                      and a.resource_type == "vpc" and a.resource_id == vpc_id), None)
+
+
+def _priority(route: TgwRoute) -> int:
+    return _RANK["static" if route.route_type == "static" else route.origin]
 
 
 def evolve_tgw(route: TgwRoute, state: str) -> TgwRoute:

@@ -26,6 +26,7 @@ from vpclab.resources import (
     RouteTable,
     TransitGateway,
     TransitGatewayAttachment,
+    TransitGatewayRouteTable,
     Vpc,
     VpnConnection,
     VpnGateway,
@@ -179,6 +180,12 @@ class VpnOperations(TransitOperations):
         for vpn in self._all(VpnConnection):
             if any(target in cached_network(p) for p in vpn.prefixes):
                 return vpn
+        for table in self._all(TransitGatewayRouteTable):  # static TGW routes to a VPN attachment
+            for route in table.static_routes:
+                link = self._items.get(route.attachment_id or "")
+                if isinstance(link, TransitGatewayAttachment) and link.resource_type == "vpn" and \
+                        target in cached_network(route.destination) and link.resource_id in self._items:
+                    return self._ref(link.resource_id, VpnConnection)
         return None
 
     def _propagated_routes(self, table: RouteTable) -> tuple[Route, ...]:
