@@ -508,3 +508,17 @@ def test_without_a_policy_the_default_full_access_policy_applies(shop: Shop, zon
     if policy is not None:
         assert [{k: s[k] for k in ("Effect", "Principal", "Action", "Resource")} for s in policy["Statement"]] == \
             FULL_ACCESS_POLICY["Statement"]
+
+
+def test_a_trace_through_an_endpoint_with_a_policy_says_the_policy_may_still_refuse_the_call() -> None:
+    # §9: a policy governs API requests, not packets; the trace says so instead of judging it.
+    cloud = Cloud(seed=4)
+    vpc = cloud.create_vpc("10.0.0.0/16")
+    subnet = cloud.create_subnet(vpc, "10.0.1.0/24", "a")
+    host = cloud.launch(subnet, "host")
+    policy = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}
+    cloud.create_vpc_endpoint(vpc, "s3", route_tables=[cloud.route_table_for(subnet)], policy=policy)
+    trace = cloud.trace(host, cloud.service_address("s3"), "tcp", 443)
+    assert trace.reachable
+    endpoint_hop = next(h for h in trace.forward if h.type == "vpc-endpoint")
+    assert "endpoint policy may still refuse the API call" in endpoint_hop.detail

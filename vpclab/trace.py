@@ -444,8 +444,12 @@ class TraceOperations(VpnOperations):
         if walk.direction == "return" and self._unmasquerade(packet, target.id, walk, flow):
             return False, target  # a NAT instance passes the reply on
         if packet.dst in (target.private_ip, target.public_ip):
-            kind = "vpc-endpoint" if target.interface_type == "vpc_endpoint" else "eni"
-            walk.hop(target.id, kind, "deliver", message("trace.delivered", eni=target.label))
+            if target.interface_type == "vpc_endpoint":
+                endpoint = next(e for e in self._all(VpcEndpoint) if target.id in e.network_interface_ids)
+                walk.hop(target.id, "vpc-endpoint", "deliver",
+                         message("trace.vpce_interface", service=endpoint.service_name) + self._policy_note(endpoint))
+            else:
+                walk.hop(target.id, "eni", "deliver", message("trace.delivered", eni=target.label))
             return True, target
         if target.source_dest_check:
             walk.block("ENI_SOURCE_DEST_CHECK_RESTRICTION", target.id,
@@ -700,8 +704,13 @@ class TraceOperations(VpnOperations):
             walk.hop(endpoint.id, "vpc-endpoint", "drop", message("trace.vpce_protocol"))
             walk.block("VPCE_GATEWAY_PROTOCOL_RESTRICTION", endpoint.id, message("trace.vpce_protocol"))
             return None
-        walk.hop(endpoint.id, "vpc-endpoint", "deliver", message("trace.vpce", service=endpoint.service_name))
+        walk.hop(endpoint.id, "vpc-endpoint", "deliver",
+                 message("trace.vpce", service=endpoint.service_name) + self._policy_note(endpoint))
         return True, _Remote("service", endpoint.id)
+
+    def _policy_note(self, endpoint: VpcEndpoint) -> str:
+        """A trace is about packets: an endpoint policy may still refuse the API call."""
+        return "" if endpoint.policy_document is None else "; " + message("trace.vpce_policy")
 
     def _from_remote(self, packet: _Packet, remote: _Remote, walk: _Walk, flow: _Flow
                      ) -> tuple[bool, Position] | None:

@@ -545,3 +545,7 @@ MESSAGES.update({
     "aws.vpn_bgp_unknown": "VPN connection {vpn} uses BGP, and no route in the file was learned from it; its on-premises prefixes are unknown",
     "aws.vgw_unexplained": "virtual private gateway {vgw} propagates {prefixes} in the file, which no VPN connection in it explains (Direct Connect is not in describe output); those routes were dropped",
 })
+MESSAGES.update({
+    "trace.vpce_policy": "the packets get through, but the endpoint policy may still refuse the API call (a policy is about requests, not packets)",
+    "trace.vpce_interface": "to {service} through its interface endpoint (PrivateLink)",
+})
