@@ -656,7 +656,10 @@ class TraceOperations(VpnOperations):
         out = self._ref(route.attachment_id, TransitGatewayAttachment)
         if out.resource_type == "vpn":
             return self._to_on_premises(packet, self._ref(out.resource_id, VpnConnection), walk)
-        enis = [self._ref(e, NetworkInterface) for e in out.network_interface_ids]
+        enis = [self._ref(e, NetworkInterface) for e in out.network_interface_ids if e in self._items]
+        if not enis:
+            walk.block("BAD_STATE_ATTACHMENT", out.id, message("trace.attachment_no_enis", attachment=out.id))
+            return None
         same_zone = [e for e in enis if self._ref(e.subnet_id, Subnet).az == zone]
         walk.hop(out.id, "transit-gateway-attachment", "forward",
                  message("trace.tgw_into_vpc", vpc=out.resource_id))
@@ -725,7 +728,8 @@ class TraceOperations(VpnOperations):
                 return None
             if item.transit_gateway_id:
                 link = self.vpn_attachment(item.id)
-                if link is None:  # pragma: no cover - made with the connection
+                if link is None:
+                    walk.block("BAD_STATE_ATTACHMENT", item.id, message("trace.vpn_no_attachment", vpn=item.id))
                     return None
                 return self._transit(packet, link, None, walk, flow)
             vgw_id = item.vpn_gateway_id

@@ -549,3 +549,7 @@ MESSAGES.update({
     "trace.vpce_policy": "the packets get through, but the endpoint policy may still refuse the API call (a policy is about requests, not packets)",
     "trace.vpce_interface": "to {service} through its interface endpoint (PrivateLink)",
 })
+MESSAGES.update({
+    "trace.attachment_no_enis": "transit gateway attachment {attachment} has no network interface in any subnet",
+    "trace.vpn_no_attachment": "VPN connection {vpn} has no attachment to its transit gateway",
+})
