@@ -553,3 +553,9 @@ MESSAGES.update({
     "trace.attachment_no_enis": "transit gateway attachment {attachment} has no network interface in any subnet",
     "trace.vpn_no_attachment": "VPN connection {vpn} has no attachment to its transit gateway",
 })
+
+# Messages of the command-line tools live in their own files, merged here.
+from vpclab.i18n import en_collect, en_export, en_lint, en_reach, en_render  # noqa: E402
+
+for _part in (en_collect, en_export, en_lint, en_reach, en_render):
+    MESSAGES.update(_part.MESSAGES)

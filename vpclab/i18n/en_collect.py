@@ -1,0 +1,5 @@
+"""English messages of vpclab.collect (merged into the catalog by vpclab.i18n.en)."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {}
