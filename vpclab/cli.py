@@ -60,6 +60,33 @@ def _trace(args: argparse.Namespace) -> int:
     return 0 if result.reachable else 1
 
 
+def _render(args: argparse.Namespace) -> int:
+    from vpclab.cloud import Cloud
+    from vpclab.errors import InvalidValue
+    from vpclab.topology import topology
+
+    cloud = Cloud.from_aws(args.file, lenient=args.lenient)
+    if (args.source is None) != (args.destination is None):
+        raise InvalidValue("MissingParameter", message("cli.render_needs_both"), fix=message("cli.render_needs_both_fix"))
+    result = None
+    if args.source is not None:
+        result = cloud.trace(args.source, args.destination, args.protocol, args.port)
+    diagram = topology(cloud, result)
+    if args.output is None:
+        print(diagram.source)
+        return 0
+    suffix = args.output.suffix.lower().lstrip(".")
+    if suffix == "dot":
+        args.output.write_text(diagram.source, encoding="utf-8")
+    elif suffix in ("svg", "png"):
+        diagram.save(str(args.output), suffix)
+    else:
+        raise InvalidValue("InvalidParameterValue", message("render.bad_format", suffix=args.output.suffix),
+                           fix=message("render.bad_format_fix"))
+    print(message("render.wrote", path=args.output))
+    return 0
+
+
 def _lab(args: argparse.Namespace) -> int:
     root = kit_root()
     work = prepare_workspace(root)
@@ -125,6 +152,16 @@ def build_parser() -> argparse.ArgumentParser:
     trace.add_argument("--lenient", action="store_true", help=message("cli.help.lenient"))
     trace.add_argument("--json", action="store_true", help=message("cli.help.json"))
     trace.set_defaults(run=_trace)
+
+    render = commands.add_parser("render", help=message("cli.help.render"))
+    render.add_argument("file", help=message("cli.help.aws_file"))
+    render.add_argument("-o", "--output", type=Path, default=None)
+    render.add_argument("--from", dest="source", default=None, help=message("cli.help.endpoint"))
+    render.add_argument("--to", dest="destination", default=None, help=message("cli.help.endpoint"))
+    render.add_argument("--protocol", default="tcp", choices=["tcp", "udp", "icmp", "all"])
+    render.add_argument("--port", type=int, default=443)
+    render.add_argument("--lenient", action="store_true", help=message("cli.help.lenient"))
+    render.set_defaults(run=_render)
 
     lab = commands.add_parser("lab", help=message("cli.help.lab"))
     lab.add_argument("--port", type=int, default=8888)
