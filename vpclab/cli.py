@@ -67,7 +67,8 @@ def _render(args: argparse.Namespace) -> int:
 
     cloud = Cloud.from_aws(args.file, lenient=args.lenient)
     if (args.source is None) != (args.destination is None):
-        raise InvalidValue("MissingParameter", message("cli.render_needs_both"), fix=message("cli.render_needs_both_fix"))
+        raise InvalidValue("MissingParameter", message("cli.render_needs_both"),
+                           fix=message("cli.render_needs_both_fix"))
     result = None
     if args.source is not None:
         result = cloud.trace(args.source, args.destination, args.protocol, args.port)
