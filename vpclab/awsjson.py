@@ -466,7 +466,7 @@ class _Loader:
                 associations.append(subnet_id)
                 self.cloud._subnet_tables[subnet_id] = table_id
         self.cloud._put(RouteTable(table_id, _name(item), vpc_id, tuple(routes), tuple(associations),
-                                   propagating_vgws=vgws))
+                                   self.main_tables.get(vpc_id) == table_id, vgws))
         return True
 
     # --- prefix lists -----------------------------------------------------------------------
@@ -1031,7 +1031,7 @@ def _policy_text(document: Any) -> str | None:
 
 
 def _name(item: Mapping[str, Any]) -> str | None:
-    for tag in item.get("Tags", []) or []:
+    for tag in item.get("Tags") or item.get("TagSet") or []:  # describe-network-interfaces: TagSet
         if isinstance(tag, dict) and tag.get("Key") == "Name" and tag.get("Value"):
             return str(tag["Value"])
     return None
@@ -1052,10 +1052,11 @@ def _sg_rules(permissions: Iterable[Mapping[str, Any]] | None) -> tuple[SgRule, 
     for permission in permissions or []:
         protocol = normalize_protocol(permission.get("IpProtocol", ALL))
         low, high = _ports(permission, "FromPort", "ToPort") if protocol != ALL else (None, None)
-        peers = [r["CidrIp"] for r in permission.get("IpRanges", []) or [] if r.get("CidrIp")]
-        peers += [p["GroupId"] for p in permission.get("UserIdGroupPairs", []) or [] if p.get("GroupId")]
-        peers += [p["PrefixListId"] for p in permission.get("PrefixListIds", []) or [] if p.get("PrefixListId")]
-        rules += [SgRule(protocol, low, high, _network(p) if "/" in p else p) for p in peers]
+        peers = [(r["CidrIp"], r) for r in permission.get("IpRanges", []) or [] if r.get("CidrIp")]
+        peers += [(p["GroupId"], p) for p in permission.get("UserIdGroupPairs", []) or [] if p.get("GroupId")]
+        peers += [(p["PrefixListId"], p) for p in permission.get("PrefixListIds", []) or [] if p.get("PrefixListId")]
+        rules += [SgRule(protocol, low, high, _network(p) if "/" in p else p, str(entry.get("Description") or ""))
+                  for p, entry in peers]
     return tuple(rules)
 
 

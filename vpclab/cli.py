@@ -7,6 +7,7 @@ message on stderr, never a traceback).
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import subprocess
@@ -163,6 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--port", type=int, default=443)
     render.add_argument("--lenient", action="store_true", help=message("cli.help.lenient"))
     render.set_defaults(run=_render)
+
+    for name in ("lint", "reach", "export", "collect"):  # each tool module adds its own arguments
+        module = importlib.import_module(f"vpclab.{'awsexport' if name == 'export' else name}")
+        tool = commands.add_parser(name, help=message(f"cli.help.{name}"))
+        module.add_arguments(tool)
+        tool.set_defaults(run=module.run)
 
     lab = commands.add_parser("lab", help=message("cli.help.lab"))
     lab.add_argument("--port", type=int, default=8888)

@@ -61,6 +61,13 @@ class Cloud(ShorthandOperations, Displayable):
         cloud.import_report = report
         return cloud
 
+    def to_aws(self) -> dict[str, Any]:
+        """The world as AWS describe JSON (DESIGN.md §4): ``Cloud.from_aws(cloud.to_aws())``
+        gives it back (see vpclab.awsexport for the little that describe output cannot carry)."""
+        from vpclab.awsexport import to_aws
+
+        return to_aws(self)
+
     def _text_(self) -> str:
         lines = [message("cloud.summary", region=self.region, vpcs=len(self._all(Vpc)))]
         for vpc in self._all(Vpc):

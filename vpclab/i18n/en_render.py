@@ -13,3 +13,9 @@ MESSAGES.update({
     "cli.render_needs_both": "a trace on the picture needs both --from and --to",
     "cli.render_needs_both_fix": "give --from SRC --to DST (and --port), or neither",
 })
+MESSAGES.update({
+    "cli.help.lint": "find configurations AWS accepts but that are probably mistakes, explained",
+    "cli.help.reach": "which instances and interfaces can reach a destination, and what stops the others",
+    "cli.help.export": "write a configuration (file or folder of describe JSON) as one combined JSON file",
+    "cli.help.collect": "read an AWS account's network configuration (read-only describe calls) into a JSON file",
+})
