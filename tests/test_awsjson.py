@@ -98,7 +98,7 @@ def test_terminated_instances_are_skipped_and_reported(data: dict[str, Any], ids
 
 def test_unknown_and_later_keys_are_warnings_not_crashes(data: dict[str, Any]) -> None:
     data["Gizmos"] = []
-    data["EgressOnlyInternetGateways"] = []
+    data["EgressOnlyInternetGateways"] = [{"EgressOnlyInternetGatewayId": "eigw-0123456789abcdef0"}]
     with pytest.warns(AwsImportWarning) as caught:
         Cloud.from_aws(data)
     texts = [str(w.message) for w in caught]

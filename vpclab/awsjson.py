@@ -27,6 +27,7 @@ import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -213,6 +214,8 @@ class _Loader:
     # --- building ---------------------------------------------------------------------------
     def load(self) -> ImportReport:
         for key in self.data:
+            if key in LATER_KEYS and not self.data[key]:
+                continue  # an empty list of something not modelled loses nothing
             if key in LATER_KEYS:
                 self.report.warn(message("aws.later_key", key=key, file=self.origin[key]), skipped=True)
             elif key not in KNOWN_KEYS and key not in ("ResponseMetadata", "NextToken"):
@@ -1037,6 +1040,7 @@ def _name(item: Mapping[str, Any]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def _network(cidr: str) -> str:
     """A CIDR as AWS stores it: normalized to its network."""
     return str(ipaddress.IPv4Network(str(cidr), strict=False))
