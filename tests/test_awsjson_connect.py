@@ -344,7 +344,7 @@ def test_the_combined_file_loads_everything_without_a_warning(cloud: Cloud) -> N
 
 
 def test_the_egress_only_gateway_is_still_later_and_unknown_keys_still_warn(data: dict[str, Any]) -> None:
-    data["EgressOnlyInternetGateways"] = []
+    data["EgressOnlyInternetGateways"] = [{"EgressOnlyInternetGatewayId": "eigw-0123456789abcdef0"}]
     data["Gizmos"] = {}
     with pytest.warns(AwsImportWarning) as caught:
         Cloud.from_aws(data)
