@@ -234,7 +234,7 @@ class _Loader:
         self.each("_Instances", self.instance)
         self.each("NatGateways", self.nat_gateway)
         self.pl_entries = self.mapping("PrefixListEntries", "Entries")
-        self.data["_PrefixLists"] = _merge_by_id(self.items("PrefixLists"), "PrefixListId")
+        self.data["_PrefixLists"] = merge_by_id(self.items("PrefixLists"), "PrefixListId")
         self.origin["_PrefixLists"] = self.origin.get("PrefixLists", "?")
         self.each("_PrefixLists", self.prefix_list)
         self.prefix_list_entries()
@@ -247,7 +247,7 @@ class _Loader:
         self.each("VpnConnections", self.vpn_connection)
         vpc_attachments = [{**a, "ResourceType": "vpc", "ResourceId": a.get("VpcId")}
                            for a in self.items("TransitGatewayVpcAttachments")]
-        self.data["_TransitGatewayAttachments"] = _merge_by_id(
+        self.data["_TransitGatewayAttachments"] = merge_by_id(
             [*self.items("TransitGatewayAttachments"), *vpc_attachments], "TransitGatewayAttachmentId")
         where = self.origin.get("TransitGatewayAttachments") or self.origin.get("TransitGatewayVpcAttachments", "?")
         self.origin["_TransitGatewayAttachments"] = where
@@ -1011,7 +1011,7 @@ class _Note(_Skip):
     """One resource of the file is skipped on purpose, as AWS would not use it either."""
 
 
-def _merge_by_id(items: Iterable[dict[str, Any]], id_field: str) -> list[dict[str, Any]]:
+def merge_by_id(items: Iterable[dict[str, Any]], id_field: str) -> list[dict[str, Any]]:
     """Items that describe the same resource (from two describe calls) as one."""
     merged: dict[str, dict[str, Any]] = {}
     loose = []

@@ -41,6 +41,7 @@ __all__ = [
     "cached_network",
     "classful",
     "in_cidr",
+    "is_address",
     "network_of",
     "parse",
     "span",
@@ -456,6 +457,19 @@ def in_cidr(address: str, cidr: str) -> bool:
     True
     """
     return cached_address(address) in cached_network(cidr)
+
+
+def is_address(text: str) -> bool:
+    """Is ``text`` an IPv4 address (surrounding spaces allowed)?
+
+    >>> is_address(" 10.0.0.5"), is_address("web")
+    (True, False)
+    """
+    try:
+        ipaddress.IPv4Address(text.strip())
+    except ValueError:
+        return False
+    return True
 
 
 def _host_part(text: str) -> ipaddress.IPv4Address:

@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from vpclab.awsjson import merge_by_id
 from vpclab.errors import InvalidValue, VpcLabError
 from vpclab.i18n import message
 
@@ -172,7 +173,7 @@ def collect(client: Any, progress: Progress | None = None) -> dict[str, Any]:
     for key in _ONLY_WHEN_PRESENT:
         if not data[key]:
             del data[key]
-    data["PrefixLists"] = _merge_by_id([*data["PrefixLists"], *data.pop("ManagedPrefixLists")], "PrefixListId")
+    data["PrefixLists"] = merge_by_id([*data["PrefixLists"], *data.pop("ManagedPrefixLists")], "PrefixListId")
     wanted = [p["PrefixListId"] for p in data["PrefixLists"]
               if not p.get("Cidrs") and p.get("AddressFamily", "IPv4") == "IPv4" and p.get("PrefixListId")]
     tables = [t["TransitGatewayRouteTableId"] for t in data["TransitGatewayRouteTables"]
@@ -228,19 +229,6 @@ def _one(ec2: ReadOnlyEc2, operation: str, **params: Any) -> dict[str, Any]:
     ec2.calls.append(operation)
     answer: dict[str, Any] = getattr(ec2.client, operation)(**params)
     return answer
-
-
-def _merge_by_id(items: list[dict[str, Any]], id_field: str) -> list[dict[str, Any]]:
-    """Records of one resource from two calls as one (the later call adds what the first lacks)."""
-    merged: dict[str, dict[str, Any]] = {}
-    loose = []
-    for item in items:
-        key = item.get(id_field)
-        if not key:
-            loose.append(item)
-        else:
-            merged[str(key)] = {**item, **merged.get(str(key), {})}
-    return [*merged.values(), *loose]
 
 
 # --- writing -------------------------------------------------------------------------------------

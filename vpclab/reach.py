@@ -70,6 +70,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from vpclab.cidr import is_address
 from vpclab.display import Displayable
 from vpclab.errors import InvalidValue
 from vpclab.firewall import normalize_protocol
@@ -350,7 +351,7 @@ def reach(cloud: Cloud, destination: object, protocol: str = "tcp", port: int | 
 def _destination(cloud: Cloud, destination: object) -> tuple[str, set[str]]:
     """The destination resolved (a resource id, or the address), and the interface id and
     addresses it stands for: an interface holding them is not a source of itself."""
-    if isinstance(destination, str) and _is_address(destination):
+    if isinstance(destination, str) and is_address(destination):
         address = destination.strip()
         return address, {address}
     target = cloud._endpoint_eni(destination)  # a NotFound listing the candidates when nothing matches
@@ -412,14 +413,6 @@ def _nat_port_sensitive(cloud: Cloud, trace: Trace) -> bool:
                 if low <= NAT_PORTS[1] and high >= NAT_PORTS[0] and not (low <= NAT_PORTS[0] and high >= NAT_PORTS[1]):
                     return True
     return False
-
-
-def _is_address(text: str) -> bool:
-    try:
-        ipaddress.IPv4Address(text.strip())
-    except ValueError:
-        return False
-    return True
 
 
 def _port(endpoint: str) -> str:

@@ -22,7 +22,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
-from vpclab.cidr import cached_address, cached_network, in_cidr
+from vpclab.cidr import cached_address, cached_network, in_cidr, is_address
 from vpclab.display import Displayable
 from vpclab.errors import InvalidValue, NotFound
 from vpclab.firewall import ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST, nacl_decision, normalize_protocol, sg_decision
@@ -234,7 +234,7 @@ class TraceOperations(VpnOperations):
         dst_ip, receiver_hint, early = self._trace_destination(destination, sender)
         shown_protocol = "all" if proto == ALL else proto
         shown_port = dst_port if proto in ("tcp", "udp") else None
-        source_name = src_ip if isinstance(source, str) and _is_address(source) else self._endpoint(source).id
+        source_name = src_ip if isinstance(source, str) and is_address(source) else self._endpoint(source).id
         destination_name = receiver_hint.id if receiver_hint is not None else dst_ip
         if early is not None:
             return Trace(False, source_name, destination_name, shown_protocol, shown_port, (early,), (), ())
@@ -265,7 +265,7 @@ class TraceOperations(VpnOperations):
 
     # --- endpoints -----------------------------------------------------------------------------
     def _trace_source(self, source: object) -> tuple[Position, str]:
-        if isinstance(source, str) and _is_address(source):
+        if isinstance(source, str) and is_address(source):
             eni_id = self._eni_by_ip.get(source)
             if eni_id:
                 eni = self._ref(eni_id, NetworkInterface)
@@ -314,7 +314,7 @@ class TraceOperations(VpnOperations):
     def _trace_destination(self, destination: object, sender: Position
                            ) -> tuple[str, Resource | None, Explanation | None]:
         from_internet = isinstance(sender, str)
-        if isinstance(destination, str) and _is_address(destination):
+        if isinstance(destination, str) and is_address(destination):
             return destination, None, None
         eni = self._endpoint_eni(destination)
         named = self._endpoint(destination)
@@ -817,14 +817,6 @@ def _describe(packet: _Packet, remote: str) -> str:
     if packet.protocol == "icmp":
         return message("trace.what_icmp", remote=remote)
     return message("trace.what", protocol=packet.protocol.upper(), port=packet.dst_port, remote=remote)
-
-
-def _is_address(text: str) -> bool:
-    try:
-        ipaddress.IPv4Address(text.strip())
-    except ValueError:
-        return False
-    return True
 
 
 def _check_port(port: object) -> int:
