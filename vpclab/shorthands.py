@@ -83,6 +83,8 @@ class ShorthandOperations(TraceOperations):
         """Open a connection for real: like :meth:`trace`, but the NAT gateways on the way
         record the translation (see ``cloud.nat_translations(nat)``). Without
         ``source_port`` the client picks one from the Linux ephemeral range."""
+        source = source.strip() if isinstance(source, str) else source
+        destination = destination.strip() if isinstance(destination, str) else destination
         if source_port is None:
             source_port = self._rng.randint(*LINUX_EPHEMERAL_PORTS)
         sender, _ = self._trace_source(source)
