@@ -8,12 +8,15 @@
   subnet are denied by the ``*`` rule, and nothing else changes (§8).
 - Robustness: any sequence of operations, valid or not, either succeeds or raises a
   ``VpcLabError``; nothing else ever escapes (errors.py: "VpcLabError, base of everything
-  vpclab raises on purpose").
+  vpclab raises on purpose"). The same holds with peering, transit gateways, VPN, Direct
+  Connect and VPC endpoints in the world, for traces across them, and for the AWS JSON round
+  trip (``Cloud.from_aws(cloud.to_aws())``).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +29,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invar
 
 from vpclab import Cloud, VpcLabError
 from vpclab.errors import VpcLabWarning
-from vpclab.resources import Route, Subnet
+from vpclab.resources import Route, RouteTable, Subnet, TransitGatewayRouteTable, VpnGateway
 from vpclab.routing import select_route
 
 # No example database: these tests write nothing into the working tree.
@@ -702,3 +705,373 @@ RandomWorld.TestCase.settings = settings(max_examples=100, stateful_step_count=4
                                          suppress_health_check=[HealthCheck.too_slow,
                                                                 HealthCheck.filter_too_much])
 test_random_worlds_raise_nothing_but_vpclab_errors = RandomWorld.TestCase
+
+
+# --- e. random worlds with connections raise nothing but VpcLabError -----------------------------------------
+
+SERVICE_NAMES = ("s3", "dynamodb", "sqs", "ec2", "execute-api", "S3", " s3 ", "DynamoDB", "s3.", "s3!", "a b", "..",
+                 "-", "", " ", "ｓ3", "s3\n", "com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.dynamodb",
+                 "com.amazonaws.us-east-1.sqs", "com.amazonaws.us-west-2.s3", "com.amazonaws.s3", "com.amazonaws.",
+                 "com.amazonaws.us-east-1.", "com.amazonaws.us-east-1..", "COM.AMAZONAWS.US-EAST-1.S3")
+services = st.one_of(st.sampled_from(SERVICE_NAMES[:4]), st.sampled_from(SERVICE_NAMES), st.text(max_size=10))
+endpoint_types = st.one_of(st.sampled_from(["Gateway", "Interface"]),
+                           st.sampled_from(["GatewayLoadBalancer", "gateway", "interface", ""]))
+policies = st.one_of(st.none(), st.sampled_from([
+    {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}, {},
+    '{"Statement": []}', "not json", "", "[1, 2]", '"text"', "null", "{", {"a": "x" * 21000}, [1, 2], 5,
+]))
+# On-premises ranges (the base VPN and Direct Connect carry 192.168.0.0/16 and 172.16.0.0/16), the partner VPC,
+# AWS service ranges (s3 and dynamodb in us-east-1, the kit's stand-ins for interface services).
+remote_addresses = st.one_of(
+    st.builds("192.168.{}.{}".format, st.integers(0, 255), st.integers(0, 255)),
+    st.builds("172.16.{}.{}".format, st.integers(0, 3), st.integers(0, 255)),
+    st.builds("10.1.1.{}".format, st.integers(0, 255)),
+    st.sampled_from(["52.216.0.10", "54.231.7.7", "3.5.0.9", "52.94.0.10", "52.119.224.5", "18.180.0.1",
+                     "172.31.0.5", "192.168.100.1", "10.2.0.5", " 192.168.1.1", "192.168.1.1\n"]),
+)
+hours = st.one_of(st.sampled_from([0, 1, 167, 168, 169, 1000, -200]), st.floats(-1e3, 1e6, allow_nan=False))
+asns = st.one_of(st.sampled_from([65000, 64512, 1, 2_147_483_647, 4_200_000_000]), st.integers(-5, 2**33),
+                 st.sampled_from([0, -1, True, 65000.0, "65000", None]))
+cgw_addresses = st.one_of(st.sampled_from(["198.51.100.10", "203.0.113.50", "8.8.8.8", "10.0.1.5", "0.0.0.0"]),
+                          addresses)
+connect_ids = st.sampled_from(["vpce-0123", "pcx-0123", "tgw-0123", "tgw-rtb-0123", "tgw-attach-0123", "vgw-0123",
+                               "cgw-0123", "vpn-0123", "dxvif-0123", "pl-0123", "lab", "partner", "office", ""])
+
+
+class ConnectedWorld(RandomWorld):
+    """RandomWorld and its rules, plus peering, transit gateways, VPN, Direct Connect and VPC
+    endpoints, traces across them, and the AWS JSON round trip: only VpcLabError may come out."""
+
+    endpoints = Bundle("endpoints")
+    pcxs = Bundle("pcxs")
+    tgws = Bundle("tgws")
+    tgw_tables = Bundle("tgw_tables")
+    attachments = Bundle("attachments")
+    vgws = Bundle("vgws")
+    cgws = Bundle("cgws")
+    vpns = Bundle("vpns")
+    enis = Bundle("enis")  # interfaces of transit gateway attachments and interface endpoints
+    # RandomWorld's bundles, named here for the rules below
+    vpcs, subnets, instances, tables = RandomWorld.vpcs, RandomWorld.subnets, RandomWorld.instances, RandomWorld.tables
+    groups, nats = RandomWorld.groups, RandomWorld.nats
+
+    def base(self, kind: str) -> Any:
+        """RandomWorld's base, with a peered partner VPC, a transit gateway both VPCs are attached
+        to, a VGW with a static VPN and a Direct Connect interface, a BGP VPN on the transit
+        gateway, an S3 gateway endpoint and an SQS interface endpoint."""
+        if self._base is None:
+            super().base("vpcs")  # builds RandomWorld's part
+            assert self._base is not None
+            cloud, b = self.cloud, self._base
+            lab, (public, private), (public_rt, private_rt, _) = b["vpcs"][0], b["subnets"], b["tables"]
+            web_sg, private_acl = b["groups"][0], b["acls"][0]
+            cloud.authorize_security_group_ingress(web_sg, "tcp", 22, cidr="192.168.0.0/16")
+            for number, egress, ports in ((110, False, (22, 22)), (120, False, (443, 443)), (130, False, (1024, 65535)),
+                                          (110, True, (22, 22)), (120, True, (443, 443))):
+                cloud.create_network_acl_entry(private_acl, number, "tcp", "allow", "0.0.0.0/0", egress=egress,
+                                               ports=ports)
+            partner = cloud.create_vpc("10.1.0.0/16", name="partner")
+            partner_app = cloud.create_subnet(partner, "10.1.1.0/24", az="a", name="partner-app")
+            partner_sg = cloud.create_security_group(partner, "partner-sg")
+            for source in ("10.0.0.0/16", "192.168.0.0/16", "172.16.0.0/12"):
+                cloud.authorize_security_group_ingress(partner_sg, "-1", cidr=source)
+            (partner_host,) = cloud.run_instances(partner_app, name="partner-host", security_groups=[partner_sg])
+            partner_rt = cloud.route_table_for(partner_app)
+            pcx = cloud.create_vpc_peering_connection(lab, partner, name="lab-partner")
+            cloud.accept_vpc_peering_connection(pcx)
+            cloud.create_route(private_rt, "10.1.0.0/16", pcx)
+            cloud.create_route(partner_rt, "10.0.0.0/16", pcx)
+            tgw = cloud.create_transit_gateway(name="hub")
+            lab_link = cloud.create_transit_gateway_vpc_attachment(tgw, lab, [public, private], name="lab-link")
+            partner_link = cloud.create_transit_gateway_vpc_attachment(tgw, partner, [partner_app])
+            cloud.create_route(public_rt, "10.1.0.0/16", pcx)
+            for table in (public_rt, private_rt, partner_rt):
+                cloud.create_route(table, "172.16.0.0/12", tgw)
+            vgw = cloud.create_vpn_gateway(name="lab-vgw")
+            cloud.attach_vpn_gateway(vgw, lab)
+            for table in (public_rt, private_rt):
+                cloud.enable_vgw_route_propagation(table, vgw)
+            cgw = cloud.create_customer_gateway("198.51.100.10", 65010, name="office")
+            static_vpn = cloud.create_vpn_connection(cgw, vpn_gateway=vgw, name="office-static")
+            cloud.create_vpn_connection_route(static_vpn, "192.168.0.0/16")
+            bgp_vpn = cloud.create_vpn_connection(cgw, transit_gateway=tgw, static_routes_only=False, name="office-bgp")
+            cloud.advertise_bgp_routes(bgp_vpn, ["172.16.0.0/16"])
+            cloud.create_direct_connect_virtual_interface(vgw, ["192.168.100.0/24"], name="office-dx")
+            s3 = cloud.create_vpc_endpoint(lab, "s3", route_tables=[private_rt], name="lab-s3")
+            sqs = cloud.create_vpc_endpoint(lab, "sqs", endpoint_type="Interface", subnets=[private],
+                                            security_groups=[web_sg], name="lab-sqs")
+            tgw_table = cloud.get(tgw.id).default_route_table_id  # type: ignore[attr-defined]
+            b["vpcs"] += (partner.id,)
+            b["subnets"] += (partner_app.id,)
+            b["tables"] += (partner_rt.id,)
+            b["groups"] += (partner_sg.id,)
+            b["instances"] += (partner_host.id,)
+            b.update({
+                "endpoints": (s3.id, sqs.id), "pcxs": (pcx.id,), "tgws": (tgw.id,), "tgw_tables": (tgw_table,),
+                "attachments": (lab_link.id, partner_link.id, cloud.vpn_attachment(bgp_vpn.id).id),  # type: ignore
+                "vgws": (vgw.id,), "cgws": (cgw.id,), "vpns": (static_vpn.id, bgp_vpn.id),
+                "enis": (*lab_link.network_interface_ids, *partner_link.network_interface_ids,
+                         *sqs.network_interface_ids),
+            })
+        return multiple(*self._base[kind])
+
+    @initialize(target=endpoints)
+    def base_endpoints(self) -> Any:
+        return self.base("endpoints")
+
+    @initialize(target=pcxs)
+    def base_pcxs(self) -> Any:
+        return self.base("pcxs")
+
+    @initialize(target=tgws)
+    def base_tgws(self) -> Any:
+        return self.base("tgws")
+
+    @initialize(target=tgw_tables)
+    def base_tgw_tables(self) -> Any:
+        return self.base("tgw_tables")
+
+    @initialize(target=attachments)
+    def base_attachments(self) -> Any:
+        return self.base("attachments")
+
+    @initialize(target=vgws)
+    def base_vgws(self) -> Any:
+        return self.base("vgws")
+
+    @initialize(target=cgws)
+    def base_cgws(self) -> Any:
+        return self.base("cgws")
+
+    @initialize(target=vpns)
+    def base_vpns(self) -> Any:
+        return self.base("vpns")
+
+    @initialize(target=enis)
+    def base_enis(self) -> Any:
+        return self.base("enis")
+
+    # --- VPC endpoints and names -------------------------------------------------------------------------
+    @rule(target=endpoints, vpc=st.one_of(vpcs, vpcs, ref_names), service=services, kind=endpoint_types,
+          tables=st.lists(st.one_of(tables, tables, ref_names), max_size=3),
+          subnets=st.lists(st.one_of(subnets, subnets, ref_names), max_size=3),
+          groups=st.one_of(st.just(()), st.lists(st.one_of(groups, ref_names), max_size=3)),
+          private_dns=st.booleans(), policy=policies, name=names)
+    def create_vpc_endpoint(self, vpc: Any, service: str, kind: str, tables: list[Any], subnets: list[Any],
+                            groups: Any, private_dns: bool, policy: Any, name: str | None) -> Any:
+        return _ids(_quietly(self.cloud.create_vpc_endpoint, vpc, service, endpoint_type=kind, route_tables=tables,
+                             subnets=subnets, security_groups=groups, private_dns=private_dns, policy=policy,
+                             name=name))
+
+    @rule(target=enis, endpoint=endpoints)
+    def endpoint_interfaces(self, endpoint: str) -> Any:
+        record = _quietly(self.cloud.get, endpoint)
+        return multiple(*getattr(record, "network_interface_ids", ()))
+
+    @rule(endpoint=st.one_of(endpoints, endpoints, connect_ids),
+          add=st.lists(st.one_of(tables, tables, ref_names), max_size=2),
+          remove=st.lists(st.one_of(tables, ref_names), max_size=2))
+    def modify_vpc_endpoint(self, endpoint: str, add: list[Any], remove: list[Any]) -> None:
+        _quietly(self.cloud.modify_vpc_endpoint, endpoint, add_route_tables=add, remove_route_tables=remove)
+
+    @rule(endpoint=st.one_of(endpoints, endpoints, connect_ids))
+    def delete_vpc_endpoint(self, endpoint: str) -> None:
+        _quietly(self.cloud.delete_vpc_endpoint, endpoint)
+
+    @rule(service=services)
+    def prefix_list_and_service_address(self, service: str) -> None:
+        _quietly(self.cloud.prefix_list, service)
+        _quietly(self.cloud.service_address, service)
+
+    @rule(name=st.one_of(
+        st.builds("{}.us-east-1.amazonaws.com".format, services),
+        st.sampled_from(["s3.us-east-1.amazonaws.com", "sqs.us-east-1.amazonaws.com", "SQS.us-east-1.amazonaws.com.",
+                         "amazonaws.com", ".amazonaws.com", "..amazonaws.com", "example.com", "", ".", "localhost",
+                         "sqs.us-west-2.amazonaws.com", " sqs.us-east-1.amazonaws.com "]),
+        st.text(max_size=12)),
+        endpoint=st.one_of(st.none(), endpoints), source=st.one_of(instances, remote_addresses),
+        all_blockers=st.booleans())
+    def resolve_and_trace(self, name: str, endpoint: str | None, source: Any, all_blockers: bool) -> None:
+        """Resolve a name (or an endpoint's own DNS name) and trace HTTPS to the first answer."""
+        record = _quietly(self.cloud.get, endpoint) if endpoint is not None else None
+        dns_names = getattr(record, "dns_names", ())
+        answers = _quietly(self.cloud.resolve, dns_names[0] if dns_names else name)
+        if answers:
+            self.trace(source, answers[0], "tcp", 443, 49152, all_blockers)
+
+    # --- peering -------------------------------------------------------------------------------------------
+    @rule(target=pcxs, requester=st.one_of(vpcs, vpcs, ref_names), accepter=st.one_of(vpcs, vpcs, ref_names),
+          name=names)
+    def create_vpc_peering_connection(self, requester: Any, accepter: Any, name: str | None) -> Any:
+        return _ids(_quietly(self.cloud.create_vpc_peering_connection, requester, accepter, name=name))
+
+    @rule(pcx=st.one_of(pcxs, pcxs, connect_ids), action=st.sampled_from(["accept", "reject", "delete"]))
+    def change_vpc_peering_connection(self, pcx: str, action: str) -> None:
+        _quietly(getattr(self.cloud, f"{action}_vpc_peering_connection"), pcx)
+
+    @rule(hours=hours)
+    def advance_clock(self, hours: float) -> None:
+        _quietly(self.cloud.advance_clock, hours)
+
+    # --- transit gateways --------------------------------------------------------------------------------
+    @rule(target=tgws, name=names, association=st.booleans(), propagation=st.booleans())
+    def create_transit_gateway(self, name: str | None, association: bool, propagation: bool) -> Any:
+        return _ids(_quietly(self.cloud.create_transit_gateway, name, default_route_table_association=association,
+                             default_route_table_propagation=propagation))
+
+    @rule(target=tgw_tables, tgw=tgws)
+    def default_tgw_table(self, tgw: str) -> Any:
+        record = _quietly(self.cloud.get, tgw)
+        table = getattr(record, "default_route_table_id", None)
+        return multiple(table) if table else multiple()
+
+    @rule(target=attachments, tgw=st.one_of(tgws, tgws, connect_ids), vpc=st.one_of(vpcs, vpcs, ref_names),
+          subnets=st.lists(st.one_of(subnets, subnets, ref_names), max_size=3), name=names)
+    def create_transit_gateway_vpc_attachment(self, tgw: Any, vpc: Any, subnets: list[Any], name: str | None) -> Any:
+        link = _quietly(self.cloud.create_transit_gateway_vpc_attachment, tgw, vpc, subnets, name=name)
+        return _ids(link)
+
+    @rule(target=enis, link=attachments)
+    def attachment_interfaces(self, link: str) -> Any:
+        record = _quietly(self.cloud.get, link)
+        return multiple(*getattr(record, "network_interface_ids", ()))
+
+    @rule(target=tgw_tables, tgw=st.one_of(tgws, tgws, connect_ids), name=names)
+    def create_transit_gateway_route_table(self, tgw: Any, name: str | None) -> Any:
+        return _ids(_quietly(self.cloud.create_transit_gateway_route_table, tgw, name=name))
+
+    @rule(table=st.one_of(tgw_tables, tgw_tables, connect_ids), link=st.one_of(attachments, attachments, connect_ids),
+          action=st.sampled_from(["associate_transit_gateway_route_table", "disassociate_transit_gateway_route_table",
+                                  "enable_transit_gateway_route_table_propagation",
+                                  "disable_transit_gateway_route_table_propagation"]))
+    def tgw_table_link(self, table: Any, link: Any, action: str) -> None:
+        _quietly(getattr(self.cloud, action), table, link)
+
+    @rule(table=st.one_of(tgw_tables, tgw_tables, connect_ids), cidr=peer_cidrs,
+          via=st.one_of(st.tuples(attachments, st.just(False)), st.tuples(st.none(), st.just(True)),
+                           st.tuples(st.one_of(st.none(), attachments, connect_ids), st.booleans())),
+          delete=st.booleans())
+    def tgw_route(self, table: Any, cidr: str, via: tuple[Any, bool], delete: bool) -> None:
+        link, blackhole = via
+        if delete:
+            _quietly(self.cloud.delete_transit_gateway_route, table, cidr)
+        else:
+            _quietly(self.cloud.create_transit_gateway_route, table, cidr, link, blackhole=blackhole)
+
+    # --- VPN and Direct Connect -----------------------------------------------------------------------------
+    @rule(target=vgws, name=names, asn=st.one_of(st.just(64512), st.integers(1, 4_294_967_295), asns))
+    def create_vpn_gateway(self, name: str | None, asn: int) -> Any:
+        return _ids(_quietly(self.cloud.create_vpn_gateway, name, asn))
+
+    @rule(vgw=st.one_of(vgws, vgws, connect_ids), vpc=st.one_of(vpcs, vpcs, ref_names), detach=st.booleans())
+    def attach_or_detach_vpn_gateway(self, vgw: Any, vpc: Any, detach: bool) -> None:
+        if detach:
+            _quietly(self.cloud.detach_vpn_gateway, vgw)
+        else:
+            _quietly(self.cloud.attach_vpn_gateway, vgw, vpc)
+
+    @rule(target=cgws, address=cgw_addresses, asn=asns, name=names)
+    def create_customer_gateway(self, address: str, asn: Any, name: str | None) -> Any:
+        return _ids(_quietly(self.cloud.create_customer_gateway, address, asn, name=name))
+
+    @rule(target=vpns, cgw=st.one_of(cgws, cgws, connect_ids),
+          side=st.one_of(st.tuples(vgws, st.none()), st.tuples(st.none(), tgws),
+                         st.tuples(st.none() | vgws | connect_ids, st.none() | tgws | connect_ids)),
+          static=st.booleans(), name=names)
+    def create_vpn_connection(self, cgw: Any, side: tuple[Any, Any], static: bool, name: str | None) -> Any:
+        vgw, tgw = side
+        return _ids(_quietly(self.cloud.create_vpn_connection, cgw, vpn_gateway=vgw, transit_gateway=tgw,
+                             static_routes_only=static, name=name))
+
+    @rule(target=attachments, vpn=vpns)
+    def vpn_attachment(self, vpn: str) -> Any:
+        return _ids(self.cloud.vpn_attachment(vpn))
+
+    @rule(vpn=st.one_of(vpns, vpns, connect_ids), cidr=st.one_of(st.just("192.168.0.0/16"), peer_cidrs))
+    def create_vpn_connection_route(self, vpn: Any, cidr: str) -> None:
+        _quietly(self.cloud.create_vpn_connection_route, vpn, cidr)
+
+    @rule(vpn=st.one_of(vpns, vpns, connect_ids), cidrs=st.lists(peer_cidrs, max_size=4))
+    def advertise_bgp_routes(self, vpn: Any, cidrs: list[str]) -> None:
+        _quietly(self.cloud.advertise_bgp_routes, vpn, cidrs)
+
+    @rule(vpn=st.one_of(vpns, vpns, connect_ids), tunnel=st.one_of(st.sampled_from([0, 1]), st.integers(-1, 2)),
+          state=st.sampled_from(["UP", "DOWN", "DOWN", "up", ""]))
+    def set_vpn_tunnel_state(self, vpn: Any, tunnel: int, state: str) -> None:
+        _quietly(self.cloud.set_vpn_tunnel_state, vpn, tunnel, state)
+
+    @rule(vgw=st.one_of(vgws, vgws, connect_ids), prefixes=st.lists(peer_cidrs, max_size=3), name=names)
+    def create_direct_connect_virtual_interface(self, vgw: Any, prefixes: list[str], name: str | None) -> None:
+        _quietly(self.cloud.create_direct_connect_virtual_interface, vgw, prefixes, name=name)
+
+    @rule(table=st.one_of(tables, tables, ref_names), vgw=st.one_of(vgws, vgws, connect_ids), enable=st.booleans())
+    def vgw_route_propagation(self, table: Any, vgw: Any, enable: bool) -> None:
+        call = self.cloud.enable_vgw_route_propagation if enable else self.cloud.disable_vgw_route_propagation
+        _quietly(call, table, vgw)
+
+    # --- routes to the new targets, traces ---------------------------------------------------------------------
+    @rule(table=tables, destination=st.one_of(st.sampled_from(["10.1.0.0/16", "192.168.0.0/16", "172.16.0.0/12",
+                                                               "0.0.0.0/0"]), peer_cidrs),
+          via=st.one_of(pcxs, tgws, vgws, endpoints, attachments, tgw_tables, cgws, vpns, enis, connect_ids),
+          replace=st.booleans())
+    def create_connectivity_route(self, table: str, destination: str, via: Any, replace: bool) -> None:
+        self.create_route(table, destination, via, replace)
+
+    @rule(source=st.one_of(instances, instances, remote_addresses, endpoints, enis, nats, addresses),
+          destination=st.one_of(instances, instances, remote_addresses, endpoints, enis, nats, addresses,
+                                pcxs, tgws, connect_ids),
+          protocol=st.one_of(st.sampled_from(["tcp", "tcp", "udp", "icmp", "-1"]), protocols),
+          port=st.one_of(st.sampled_from([22, 53, 443, 5432]), ports),
+          source_port=st.one_of(st.just(49152), st.integers(-1, 70000)), all_blockers=st.booleans())
+    def trace_across(self, source: Any, destination: Any, protocol: Any, port: Any, source_port: int,
+                     all_blockers: bool) -> None:
+        self.trace(source, destination, protocol, port, source_port, all_blockers)
+
+    @rule(source=st.one_of(instances, remote_addresses, enis), service=services, protocol=st.sampled_from(["tcp",
+                                                                                                           "udp"]))
+    def trace_to_a_service(self, source: Any, service: str, protocol: str) -> None:
+        address = _quietly(self.cloud.service_address, service)
+        if address is not None:
+            self.trace(source, address, protocol, 443, 49152, False)
+
+    @rule(source=st.one_of(instances, instances, remote_addresses, endpoints, enis, addresses),
+          destination=st.one_of(instances, instances, remote_addresses, endpoints, enis, addresses),
+          protocol=st.sampled_from(["tcp", "udp", "icmp", "-1", "bogus"]), port=st.sampled_from([22, 443, 70000]),
+          source_port=st.one_of(st.none(), st.just(40000), st.integers(-1, 70000)))
+    def open_connection(self, source: Any, destination: Any, protocol: str, port: int, source_port: int | None) -> None:
+        _quietly(self.cloud.open_connection, source, destination, protocol, port, source_port=source_port)
+
+    @rule(address=st.one_of(addresses, remote_addresses), instance=instances, outward=st.booleans(),
+          port=st.sampled_from([22, 443]))
+    def open_connection_with_an_address(self, address: str, instance: str, outward: bool, port: int) -> None:
+        source, destination = (instance, address) if outward else (address, instance)
+        self.open_connection(source, destination, "tcp", port, None)
+
+    # --- the AWS JSON round trip ----------------------------------------------------------------------------
+    @rule(lenient=st.booleans(), region=st.booleans(), through_text=st.booleans())
+    def aws_round_trip(self, lenient: bool, region: bool, through_text: bool) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            data = _quietly(self.cloud.to_aws)
+            if data is None:
+                return
+            if through_text:
+                data = json.loads(json.dumps(data))
+            copy = _quietly(Cloud.from_aws, data, lenient=lenient, region=self.cloud.region if region else None)
+            if copy is not None:
+                str(copy._text_())
+                _quietly(copy.to_aws)
+
+    @invariant()
+    def connectivity_views_work(self) -> None:
+        cloud = self.cloud
+        for table in cloud._all(RouteTable):
+            cloud.route_table(table.id)
+        for tgw_table in cloud._all(TransitGatewayRouteTable):
+            cloud.transit_gateway_routes(tgw_table.id)
+        for vgw in cloud._all(VpnGateway):
+            cloud.vgw_routes(vgw.id)
+
+
+ConnectedWorld.TestCase.settings = settings(RandomWorld.TestCase.settings, max_examples=100, stateful_step_count=50)
+test_random_connected_worlds_raise_nothing_but_vpclab_errors = ConnectedWorld.TestCase
