@@ -725,15 +725,22 @@ policies = st.one_of(st.none(), st.sampled_from([
 remote_addresses = st.one_of(
     st.builds("192.168.{}.{}".format, st.integers(0, 255), st.integers(0, 255)),
     st.builds("172.16.{}.{}".format, st.integers(0, 3), st.integers(0, 255)),
+    st.builds("10.200.{}.{}".format, st.integers(0, 3), st.integers(0, 255)),
     st.builds("10.1.1.{}".format, st.integers(0, 255)),
     st.sampled_from(["52.216.0.10", "54.231.7.7", "3.5.0.9", "52.94.0.10", "52.119.224.5", "18.180.0.1",
                      "172.31.0.5", "192.168.100.1", "10.2.0.5", " 192.168.1.1", "192.168.1.1\n"]),
 )
+# The base world's remote ends: on-premises behind the VPN, Direct Connect and the TGW's BGP VPN, S3, the internet.
+known_remotes = st.sampled_from(["192.168.1.1", "192.168.100.1", "172.16.0.5", "10.200.0.5", "52.216.0.10",
+                                 "52.94.0.10", "8.8.8.8", "10.1.1.200"])
 hours = st.one_of(st.sampled_from([0, 1, 167, 168, 169, 1000, -200]), st.floats(-1e3, 1e6, allow_nan=False))
 asns = st.one_of(st.sampled_from([65000, 64512, 1, 2_147_483_647, 4_200_000_000]), st.integers(-5, 2**33),
                  st.sampled_from([0, -1, True, 65000.0, "65000", None]))
 cgw_addresses = st.one_of(st.sampled_from(["198.51.100.10", "203.0.113.50", "8.8.8.8", "10.0.1.5", "0.0.0.0"]),
                           addresses)
+connected_cidrs = st.sampled_from(["0.0.0.0/0", "10.0.0.0/16", "10.1.0.0/16", "10.1.1.0/24", "192.168.0.0/16",
+                                   "192.168.1.0/24", "172.16.0.0/12", "172.16.0.0/16", "172.16.1.0/24", "10.200.0.0/16",
+                                   "52.216.0.0/15", "8.8.8.0/24"])
 connect_ids = st.sampled_from(["vpce-0123", "pcx-0123", "tgw-0123", "tgw-rtb-0123", "tgw-attach-0123", "vgw-0123",
                                "cgw-0123", "vpn-0123", "dxvif-0123", "pl-0123", "lab", "partner", "office", ""])
 
@@ -757,8 +764,9 @@ class ConnectedWorld(RandomWorld):
 
     def base(self, kind: str) -> Any:
         """RandomWorld's base, with a peered partner VPC, a transit gateway both VPCs are attached
-        to, a VGW with a static VPN and a Direct Connect interface, a BGP VPN on the transit
-        gateway, an S3 gateway endpoint and an SQS interface endpoint."""
+        to (the lab in AZ a only; a default route to the lab), a VGW with a static VPN and a
+        Direct Connect interface, a BGP VPN on the transit gateway (and a static TGW route to it),
+        an S3 gateway endpoint and an SQS interface endpoint."""
         if self._base is None:
             super().base("vpcs")  # builds RandomWorld's part
             assert self._base is not None
@@ -782,11 +790,14 @@ class ConnectedWorld(RandomWorld):
             cloud.create_route(private_rt, "10.1.0.0/16", pcx)
             cloud.create_route(partner_rt, "10.0.0.0/16", pcx)
             tgw = cloud.create_transit_gateway(name="hub")
-            lab_link = cloud.create_transit_gateway_vpc_attachment(tgw, lab, [public, private], name="lab-link")
+            lab_link = cloud.create_transit_gateway_vpc_attachment(tgw, lab, [public], name="lab-link")  # AZ a only
             partner_link = cloud.create_transit_gateway_vpc_attachment(tgw, partner, [partner_app])
             cloud.create_route(public_rt, "10.1.0.0/16", pcx)
             for table in (public_rt, private_rt, partner_rt):
                 cloud.create_route(table, "172.16.0.0/12", tgw)
+            cloud.create_route(partner_rt, "0.0.0.0/0", tgw)
+            tgw_table = cloud.get(tgw.id).default_route_table_id  # type: ignore[attr-defined]
+            cloud.create_transit_gateway_route(tgw_table, "0.0.0.0/0", lab_link)
             vgw = cloud.create_vpn_gateway(name="lab-vgw")
             cloud.attach_vpn_gateway(vgw, lab)
             for table in (public_rt, private_rt):
@@ -796,11 +807,13 @@ class ConnectedWorld(RandomWorld):
             cloud.create_vpn_connection_route(static_vpn, "192.168.0.0/16")
             bgp_vpn = cloud.create_vpn_connection(cgw, transit_gateway=tgw, static_routes_only=False, name="office-bgp")
             cloud.advertise_bgp_routes(bgp_vpn, ["172.16.0.0/16"])
+            bgp_link = cloud.vpn_attachment(bgp_vpn.id)
+            assert bgp_link is not None
+            cloud.create_transit_gateway_route(tgw_table, "10.200.0.0/16", bgp_link)
             cloud.create_direct_connect_virtual_interface(vgw, ["192.168.100.0/24"], name="office-dx")
-            s3 = cloud.create_vpc_endpoint(lab, "s3", route_tables=[private_rt], name="lab-s3")
+            s3 = cloud.create_vpc_endpoint(lab, "s3", route_tables=[public_rt, private_rt], name="lab-s3")
             sqs = cloud.create_vpc_endpoint(lab, "sqs", endpoint_type="Interface", subnets=[private],
                                             security_groups=[web_sg], name="lab-sqs")
-            tgw_table = cloud.get(tgw.id).default_route_table_id  # type: ignore[attr-defined]
             b["vpcs"] += (partner.id,)
             b["subnets"] += (partner_app.id,)
             b["tables"] += (partner_rt.id,)
@@ -808,7 +821,7 @@ class ConnectedWorld(RandomWorld):
             b["instances"] += (partner_host.id,)
             b.update({
                 "endpoints": (s3.id, sqs.id), "pcxs": (pcx.id,), "tgws": (tgw.id,), "tgw_tables": (tgw_table,),
-                "attachments": (lab_link.id, partner_link.id, cloud.vpn_attachment(bgp_vpn.id).id),  # type: ignore
+                "attachments": (lab_link.id, partner_link.id, bgp_link.id),
                 "vgws": (vgw.id,), "cgws": (cgw.id,), "vpns": (static_vpn.id, bgp_vpn.id),
                 "enis": (*lab_link.network_interface_ids, *partner_link.network_interface_ids,
                          *sqs.network_interface_ids),
@@ -947,7 +960,7 @@ class ConnectedWorld(RandomWorld):
     def tgw_table_link(self, table: Any, link: Any, action: str) -> None:
         _quietly(getattr(self.cloud, action), table, link)
 
-    @rule(table=st.one_of(tgw_tables, tgw_tables, connect_ids), cidr=peer_cidrs,
+    @rule(table=st.one_of(tgw_tables, tgw_tables, connect_ids), cidr=st.one_of(connected_cidrs, peer_cidrs),
           via=st.one_of(st.tuples(attachments, st.just(False)), st.tuples(st.none(), st.just(True)),
                            st.tuples(st.one_of(st.none(), attachments, connect_ids), st.booleans())),
           delete=st.booleans())
@@ -995,10 +1008,12 @@ class ConnectedWorld(RandomWorld):
     def advertise_bgp_routes(self, vpn: Any, cidrs: list[str]) -> None:
         _quietly(self.cloud.advertise_bgp_routes, vpn, cidrs)
 
-    @rule(vpn=st.one_of(vpns, vpns, connect_ids), tunnel=st.one_of(st.sampled_from([0, 1]), st.integers(-1, 2)),
+    @rule(vpn=st.one_of(vpns, vpns, connect_ids),
+          tunnels=st.one_of(st.sampled_from([(0,), (1,), (0, 1)]), st.lists(st.integers(-1, 2), max_size=2)),
           state=st.sampled_from(["UP", "DOWN", "DOWN", "up", ""]))
-    def set_vpn_tunnel_state(self, vpn: Any, tunnel: int, state: str) -> None:
-        _quietly(self.cloud.set_vpn_tunnel_state, vpn, tunnel, state)
+    def set_vpn_tunnel_state(self, vpn: Any, tunnels: list[int], state: str) -> None:
+        for tunnel in tunnels:
+            _quietly(self.cloud.set_vpn_tunnel_state, vpn, tunnel, state)
 
     @rule(vgw=st.one_of(vgws, vgws, connect_ids), prefixes=st.lists(peer_cidrs, max_size=3), name=names)
     def create_direct_connect_virtual_interface(self, vgw: Any, prefixes: list[str], name: str | None) -> None:
@@ -1010,12 +1025,39 @@ class ConnectedWorld(RandomWorld):
         _quietly(call, table, vgw)
 
     # --- routes to the new targets, traces ---------------------------------------------------------------------
-    @rule(table=tables, destination=st.one_of(st.sampled_from(["10.1.0.0/16", "192.168.0.0/16", "172.16.0.0/12",
-                                                               "0.0.0.0/0"]), peer_cidrs),
+    @rule(table=tables, destination=st.one_of(connected_cidrs, peer_cidrs),
           via=st.one_of(pcxs, tgws, vgws, endpoints, attachments, tgw_tables, cgws, vpns, enis, connect_ids),
           replace=st.booleans())
     def create_connectivity_route(self, table: str, destination: str, via: Any, replace: bool) -> None:
         self.create_route(table, destination, via, replace)
+
+    @rule(table=st.one_of(tables, tables, ref_names), destination=st.one_of(connected_cidrs, peer_cidrs),
+          instance=instances, nat=st.booleans())
+    def route_through_an_appliance(self, table: Any, destination: str, instance: str, nat: bool) -> None:
+        """An instance as a router (source/destination check off, NAT or not) with a route to it."""
+        _quietly(self.cloud.modify_network_interface_attribute, instance, source_dest_check=False, nat_instance=nat)
+        self.create_route(table, destination, instance, True)
+        self.create_route(table, destination, instance, False)
+
+    @rule(source=st.one_of(instances, instances, known_remotes, enis, endpoints),
+          destination=st.one_of(instances, instances, known_remotes, endpoints, enis),
+          protocol=st.sampled_from(["tcp", "tcp", "udp", "icmp", "-1"]), port=st.sampled_from([22, 443, 53]),
+          all_blockers=st.booleans())
+    def trace_between_ends(self, source: Any, destination: Any, protocol: str, port: int, all_blockers: bool) -> None:
+        """Well-formed traces between the places the connections join, so that deep paths are common."""
+        self.trace(source, destination, protocol, port, 49152, all_blockers)
+
+    @rule(source=instances, destination=st.one_of(instances, remote_addresses, endpoints, enis),
+          public=st.tuples(st.booleans(), st.booleans()), port=st.sampled_from([22, 443]))
+    def trace_by_address(self, source: str, destination: Any, public: tuple[bool, bool], port: int) -> None:
+        """Instances named by their private or public address rather than by id."""
+        ends = []
+        for end, use_public in ((source, public[0]), (destination, public[1])):
+            record = _quietly(self.cloud.get, end)
+            eni = _quietly(self.cloud.get, getattr(record, "eni_id", None) or getattr(record, "id", ""))
+            address = getattr(eni, "public_ip" if use_public else "private_ip", None) if eni is not None else None
+            ends.append(address or end)
+        self.trace(ends[0], ends[1], "tcp", port, 49152, False)
 
     @rule(source=st.one_of(instances, instances, remote_addresses, endpoints, enis, nats, addresses),
           destination=st.one_of(instances, instances, remote_addresses, endpoints, enis, nats, addresses,
