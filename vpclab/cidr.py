@@ -39,6 +39,7 @@ __all__ = [
     "ReservedAddress",
     "cached_address",
     "cached_network",
+    "cidr_list",
     "classful",
     "in_cidr",
     "is_address",
@@ -457,6 +458,15 @@ def in_cidr(address: str, cidr: str) -> bool:
     True
     """
     return cached_address(address) in cached_network(cidr)
+
+
+def cidr_list(values: object, what: str) -> list[Any]:
+    """``values`` as a list, or InvalidValue when it is not a list of items (a lone string or
+    number is a common slip for a one-item list)."""
+    if isinstance(values, str | bytes) or not hasattr(values, "__iter__"):
+        raise InvalidValue("InvalidParameterValue", message("cidr.not_a_list", what=what, value=repr(values)),
+                           fix=message("cidr.not_a_list_fix", what=what))
+    return list(values)  # type: ignore[call-overload,unused-ignore]  # iterable, checked above
 
 
 def is_address(text: str) -> bool:

@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from vpclab.cidr import cidr_list
 from vpclab.errors import Conflict, InvalidValue
 from vpclab.firewall import FirewallOperations
 from vpclab.i18n import message
@@ -97,7 +98,7 @@ class EndpointOperations(FirewallOperations):
         if endpoint_type != "Interface":
             raise InvalidValue("InvalidParameterValue", message("vpce.bad_type", value=endpoint_type),
                                fix=message("vpce.bad_type_fix"))
-        chosen = [self._ref(s, Subnet) for s in subnets]
+        chosen = [self._ref(s, Subnet) for s in cidr_list(subnets, "subnets")]
         if not chosen:
             raise InvalidValue("MissingParameter", message("vpce.needs_subnets"), fix=message("vpce.needs_subnets_fix"))
         zones = [s.az for s in chosen]
@@ -169,10 +170,11 @@ def _policy(policy: Mapping[str, Any] | str | None) -> str | None:
         return None
     try:
         data = json.loads(policy) if isinstance(policy, str) else dict(policy)
+        text = json.dumps(data, indent=2, sort_keys=True)
     except (ValueError, TypeError):
         raise InvalidValue("MalformedPolicyDocument", message("vpce.bad_policy"), fix=message("vpce.bad_policy_fix")) \
             from None
-    if len(json.dumps(data)) > 20480:
+    if len(text) > 20480:
         raise InvalidValue("MalformedPolicyDocument", message("vpce.policy_too_long"),
                            fix=message("vpce.bad_policy_fix"))
-    return json.dumps(data, indent=2, sort_keys=True)
+    return text

@@ -72,6 +72,9 @@ class PeeringOperations(EndpointOperations):
 
     def advance_clock(self, hours: float) -> None:
         """Let time pass (for lessons): peering requests older than 168 hours expire."""
+        if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 <= hours < float("inf"):
+            raise InvalidValue("InvalidParameterValue", message("pcx.bad_hours", hours=hours),
+                               fix=message("pcx.bad_hours_fix"))
         self.clock_hours += hours
         self._expire()
 

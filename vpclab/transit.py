@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from vpclab.cidr import cached_address, cached_network, parse
+from vpclab.cidr import cached_address, cached_network, cidr_list, parse
 from vpclab.errors import Conflict, InvalidValue, NotFound
 from vpclab.i18n import message
 from vpclab.peering import PeeringOperations
@@ -66,7 +66,7 @@ class TransitOperations(PeeringOperations):
         """Attach a VPC through one subnet per AZ (AZs without one cannot use the TGW)."""
         gateway = self._ref(tgw, TransitGateway)
         record = self._ref(vpc, Vpc)
-        chosen = [self._ref(s, Subnet) for s in subnets]
+        chosen = [self._ref(s, Subnet) for s in cidr_list(subnets, "subnets")]
         if not chosen:
             raise InvalidValue("MissingParameter", message("tgw.needs_subnets"), fix=message("tgw.needs_subnets_fix"))
         zones = [s.az for s in chosen]

@@ -27,6 +27,9 @@ from vpclab.resources import (
     SgRule,
     Subnet,
     Vpc,
+    VpcEndpoint,
+    VpcPeeringConnection,
+    VpnGateway,
     evolve,
 )
 from vpclab.world import R, World
@@ -184,6 +187,9 @@ class VpcOperations(World):
                 and item.id != record.default_security_group_id)
             or (isinstance(item, RouteTable) and item.vpc_id == record.id and not item.is_main)
             or (isinstance(item, NetworkAcl) and item.vpc_id == record.id and not item.is_default)
+            or (isinstance(item, VpnGateway | VpcEndpoint) and item.vpc_id == record.id)
+            or (isinstance(item, VpcPeeringConnection) and item.status in ("pending-acceptance", "active")
+                and record.id in (item.requester_vpc_id, item.accepter_vpc_id))
         )
         if blockers:
             raise Conflict("DependencyViolation", message("vpc.vpc_in_use", vpc=record.label,

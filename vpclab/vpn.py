@@ -16,7 +16,7 @@ import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from vpclab.cidr import cached_address, cached_network, parse
+from vpclab.cidr import cached_address, cached_network, cidr_list, parse
 from vpclab.errors import Conflict, InvalidValue
 from vpclab.i18n import message
 from vpclab.resources import (
@@ -53,6 +53,12 @@ class VpnOperations(TransitOperations):
     """VPN gateways, customer gateways, VPN connections, Direct Connect and route propagation."""
 
     def create_vpn_gateway(self, name: str | None = None, amazon_side_asn: int = 64512) -> VpnGateway:
+        """A virtual private gateway; its Amazon-side ASN is private: 64512–65534 or 4200000000–4294967294."""
+        asn = amazon_side_asn
+        if isinstance(asn, bool) or not isinstance(asn, int) or not (
+                64512 <= asn <= 65534 or 4_200_000_000 <= asn <= 4_294_967_294):
+            raise InvalidValue("InvalidParameterValue", message("vpn.bad_amazon_asn", asn=asn),
+                               fix=message("vpn.bad_amazon_asn_fix"))
         return self._put(VpnGateway(self._new_id("vgw"), name, None, amazon_side_asn))
 
     def attach_vpn_gateway(self, vgw: object, vpc: object) -> VpnGateway:
@@ -122,7 +128,7 @@ class VpnOperations(TransitOperations):
         if record.static_routes_only:
             raise InvalidValue("InvalidVpnConnection.InvalidType", message("vpn.not_bgp", vpn=record.label),
                                fix=message("vpn.not_bgp_fix"))
-        prefixes = tuple(dict.fromkeys(str(parse(c)) for c in cidrs))
+        prefixes = tuple(dict.fromkeys(str(parse(c)) for c in cidr_list(cidrs, "cidrs")))
         return self._put(evolve(record, bgp_routes=prefixes))
 
     def set_vpn_tunnel_state(self, vpn: object, tunnel: int, state: str) -> VpnConnection:
@@ -137,7 +143,7 @@ class VpnOperations(TransitOperations):
                                                 name: str | None = None) -> DirectConnectVif:
         """A private virtual interface on the VGW, bringing the on-premises ``prefixes``."""
         gateway = self._ref(vgw, VpnGateway)
-        learned = tuple(dict.fromkeys(str(parse(p)) for p in prefixes))
+        learned = tuple(dict.fromkeys(str(parse(p)) for p in cidr_list(prefixes, "prefixes")))
         return self._put(DirectConnectVif(self._new_id("dxvif"), name, gateway.id, learned))
 
     def enable_vgw_route_propagation(self, route_table: object, vgw: object) -> RouteTable:

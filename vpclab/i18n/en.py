@@ -194,7 +194,7 @@ MESSAGES.update({
     "vpc.subnet_in_use": "subnet {subnet} still has network interfaces: {users}",
     "vpc.subnet_in_use_fix": "terminate the instances and delete the NAT gateways and interfaces in it first",
     "vpc.vpc_in_use": "VPC {vpc} still has: {users}",
-    "vpc.vpc_in_use_fix": "delete its subnets, detach its internet gateway and delete its own security groups, route tables and NACLs first",
+    "vpc.vpc_in_use_fix": "delete its subnets, endpoints and peering connections, detach its internet and virtual private gateways, and delete its own security groups, route tables and NACLs first",
     # --- vpclab.dhcp ----------------------------------------------------------------------------
     "dhcp.settings": "router {router}; DNS servers {dns}; domain name {domain}; NTP {ntp} (options set {options})",
     "dhcp.no_dns": "none (no DHCP options: instances cannot resolve names)",
@@ -559,3 +559,11 @@ from vpclab.i18n import en_collect, en_export, en_lint, en_reach, en_render  # n
 
 for _part in (en_collect, en_export, en_lint, en_reach, en_render):
     MESSAGES.update(_part.MESSAGES)
+MESSAGES.update({
+    "cidr.not_a_list": "{what} must be a list, not {value}",
+    "cidr.not_a_list_fix": "put the items in a list, e.g. {what}=[...]",
+    "pcx.bad_hours": "{hours!r} is not a number of hours to let pass",
+    "pcx.bad_hours_fix": "give a finite number of hours, 0 or more, e.g. advance_clock(168)",
+    "vpn.bad_amazon_asn": "{asn!r} is not a private ASN for the Amazon side",
+    "vpn.bad_amazon_asn_fix": "use 64512–65534 or 4200000000–4294967294 (the default is 64512)",
+})
