@@ -27,7 +27,11 @@ def test_lesson_has_every_part(path: Path) -> None:
     assert "_explorer(" in code or "widgets" in code, "a live widget"
     assert any("image/svg+xml" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])), \
         "a graph (graphviz SVG) in the outputs"
-    assert "> **Myth vs fact**" in markdown
+    assert "> **Myth vs fact**" in markdown or path.stem == "00_welcome"
+    assert "## Worked example" in markdown and ".trace(" in code, "a connection traced hop by hop"
+    glossary = markdown.split("## Glossary", 1)[1]
+    assert sum(1 for line in glossary.splitlines() if line.startswith("|") and any(
+        "\uac00" <= ch <= "\ud7a3" for ch in line)) >= 4, "glossary pairs English terms with Korean ones"
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)

@@ -83,6 +83,13 @@ def _choice(value: Any) -> str:
     raise AnswerFormatError(message("answer.want_choice"))
 
 
+def _data(value: Any) -> Any:
+    """Any JSON-shaped answer (rule lists, designs); judged by the question's ``accepts``."""
+    if value is None:
+        raise AnswerFormatError(message("answer.want_data"))
+    return jsonable(value)
+
+
 KINDS: dict[str, Callable[[Any], Any]] = {
     "count": _count,
     "cidr": _cidr,
@@ -91,6 +98,7 @@ KINDS: dict[str, Callable[[Any], Any]] = {
     "cidr_list": _cidr_list,
     "bool": _yes_no,
     "choice": _choice,
+    "data": _data,
 }
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vpclab.display import Displayable
+from vpclab.errors import VpcLabError
 from vpclab.grading.answers import AnswerFormatError, canonical, jsonable
 from vpclab.grading.questions import question
 from vpclab.i18n import message
@@ -85,7 +86,11 @@ def evaluate(question_id: str, answer: Any, *, variant: str = DEFAULT_VARIANT) -
         given = canonical(asked.kind, answer)
     except AnswerFormatError as err:
         return Feedback(question_id, "unreadable", str(err), asked.hint, recorded, variant)
-    if given == canonical(asked.kind, asked.solve()):
+    try:
+        right = asked.is_right(given)
+    except VpcLabError as err:  # a judged answer (a design, a rule list) the engine refuses
+        return Feedback(question_id, "incorrect", str(err), asked.hint, recorded, variant)
+    if right:
         return Feedback(question_id, "correct", message("check.correct"), None, recorded, variant)
     return Feedback(question_id, "incorrect", message("check.incorrect"), asked.hint, recorded, variant)
 

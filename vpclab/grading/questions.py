@@ -1,7 +1,8 @@
 """Graded questions: what is asked, what kind of answer it takes, how the answer is found.
 
 A :class:`Question` computes its right answer with the engine (``solve``) at the moment of
-grading; no answer is stored. Questions live in topic modules under
+grading; no answer is stored. A question with many right answers (a repair, a design) has
+an ``accepts`` judge instead of an equality test. Questions live in topic modules under
 :mod:`vpclab.grading.bank` and are looked up by id (``"cidr.q3"``); an assignment is the
 ordered tuple of question ids its exercise notebook grades.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vpclab.errors import NotFound
-from vpclab.grading.answers import KINDS
+from vpclab.grading.answers import KINDS, canonical
 from vpclab.i18n import message
 
 __all__ = ["Question", "assignment_questions", "question"]
@@ -27,6 +28,15 @@ class Question:
     kind: str
     solve: Callable[[], Any]
     points: int = 1
+    #: For questions with more than one right answer (a repair, a design): judges the
+    #: canonical answer. ``solve`` then gives one accepted answer.
+    accepts: Callable[[Any], bool] | None = None
+
+    def is_right(self, given: Any) -> bool:
+        """Whether ``given`` (a canonical answer) is right."""
+        if self.accepts is not None:
+            return bool(self.accepts(given))
+        return bool(given == canonical(self.kind, self.solve()))
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -98,6 +98,7 @@ MESSAGES.update({
     "answer.want_netmask": "this question wants a netmask as text, like '255.255.0.0'",
     "answer.want_bool": "this question wants True or False",
     "answer.want_choice": "this question wants the letter of one choice, like 'B'",
+    "answer.want_data": "this question wants an answer made of plain data (numbers, text, lists, dicts), not None",
     "check.correct": "correct",
     "check.incorrect": "not quite",
     "check.unanswered": "not answered yet: replace ... with your answer and run the cell again",
@@ -141,6 +142,7 @@ MESSAGES.update({
     "render.not_a_subnet_size": "not an AWS subnet size",
     "widget.prefix": "prefix /",
     "widget.address": "address",
+    "widget.unexpected": "unexpected {kind} inside the widget (a bug in vpclab; please report it): {error}",
 })
 MESSAGES.update({
     # --- vpclab.workspace and vpclab.cli ----------------------------------------------
@@ -554,11 +556,19 @@ MESSAGES.update({
     "trace.vpn_no_attachment": "VPN connection {vpn} has no attachment to its transit gateway",
 })
 
-# Messages of the command-line tools live in their own files, merged here.
-from vpclab.i18n import en_collect, en_export, en_lint, en_reach, en_render  # noqa: E402
+# Messages of the command-line tools, widgets and lessons live in their own files
+# (``en_<topic>.py``), found and merged here; a key defined twice is a mistake.
+import importlib  # noqa: E402
+import pkgutil  # noqa: E402
+from pathlib import Path  # noqa: E402
 
-for _part in (en_collect, en_export, en_lint, en_reach, en_render):
-    MESSAGES.update(_part.MESSAGES)
+for _info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name):
+    if _info.name.startswith("en_"):
+        _part = importlib.import_module(f"vpclab.i18n.{_info.name}").MESSAGES
+        _twice = sorted(set(_part) & set(MESSAGES))
+        if _twice:
+            raise RuntimeError(f"message keys defined twice (in {_info.name}.py and elsewhere): {_twice}")
+        MESSAGES.update(_part)
 MESSAGES.update({
     "cidr.not_a_list": "{what} must be a list, not {value}",
     "cidr.not_a_list_fix": "put the items in a list, e.g. {what}=[...]",

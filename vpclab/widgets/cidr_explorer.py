@@ -13,25 +13,26 @@ from typing import Any
 import ipywidgets as widgets
 
 from vpclab.cidr import network_of
-from vpclab.errors import VpcLabError
 from vpclab.i18n import message
 from vpclab.render import subnet_tree
+from vpclab.widgets.shell import panel, shown
 
 __all__ = ["cidr_explorer", "explorer_html"]
 
 
 def explorer_html(address: str, prefix: int, *, tree: bool = False) -> str:
     """What the explorer shows for ``address``/``prefix``: HTML, or an error message."""
-    try:
+
+    def render() -> str:
         block = network_of(address, prefix)
-    except VpcLabError as err:
-        return f'<div class="vpclab-error" style="color:#cf222e">{html.escape(str(err))}</div>'
-    parts = [f"<h4>{html.escape(str(block))}</h4>", block._html_()]
-    if tree and block.prefix <= 30:
-        svg = subnet_tree(block, levels=2)._svg_()
-        if svg:
-            parts.append(svg)
-    return "".join(parts)
+        parts = [f"<h4>{html.escape(str(block))}</h4>", block._html_()]
+        if tree and block.prefix <= 30:
+            svg = subnet_tree(block, levels=2)._svg_()
+            if svg:
+                parts.append(svg)
+        return "".join(parts)
+
+    return shown(render)
 
 
 def cidr_explorer(address: str = "10.0.0.0", prefix: int = 24, *, tree: bool = False) -> Any:
@@ -46,5 +47,4 @@ def cidr_explorer(address: str = "10.0.0.0", prefix: int = 24, *, tree: bool = F
 
     slider.observe(update, names="value")
     box.observe(update, names="value")
-    return widgets.VBox([widgets.HBox([box, slider]), view],
-                        layout=widgets.Layout(border="1px solid #d0d7de", padding="6px"))
+    return panel("cidr_explorer", [box, slider], view)
