@@ -29,6 +29,7 @@ from vpclab.errors import (
     VpcLabWarning,
 )
 from vpclab.grading.check import check
+from vpclab.kernel import register_on_import as _register_on_import
 from vpclab.render import subnet_tree
 from vpclab.subnet_plan import find_overlaps, free_space, plan_subnets
 
@@ -56,3 +57,5 @@ __all__ = [
     "validate_subnet_cidr",
     "validate_vpc_cidr",
 ]
+
+_register_on_import()  # in a notebook, a VpcLabError shows as a message with its fix

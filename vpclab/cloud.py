@@ -78,3 +78,17 @@ class Cloud(ShorthandOperations, Displayable):
                 lines += [f"      NAT gateway {n.label} {n.state}" for n in self._all(NatGateway)
                           if n.subnet_id == subnet.id]
         return "\n".join(lines)
+
+    def _svg_(self) -> str | None:
+        """The topology picture (None without VPCs, or when graphviz's dot is missing)."""
+        from vpclab.topology import topology
+
+        return topology(self)._svg_() if self._all(Vpc) else None
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, Any]:
+        from vpclab.render import dot_available
+
+        bundle = Displayable._repr_mimebundle_(self)
+        if self._all(Vpc) and not dot_available():
+            bundle["text/plain"] = f"{bundle['text/plain']}\n\n{message('render.no_dot')}"
+        return bundle

@@ -7,10 +7,10 @@ a snapshot; ``cloud.get(id)`` gives the current one.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, TypeVar
 
-from vpclab.display import Displayable
+from vpclab.display import Displayable, html_table
 
 __all__ = [
     "CustomerGateway",
@@ -58,6 +58,19 @@ class Resource(Displayable):
 
     def _text_(self) -> str:
         return f"{type(self).__name__} {self.label}"
+
+    def _html_(self) -> str:
+        """Every attribute of the record, one row each (subclasses show their rules as tables)."""
+        rows = [(f.name, _cell(getattr(self, f.name))) for f in fields(self) if getattr(self, f.name) not in (None, ())]
+        return html_table(("attribute", "value"), rows, caption=self._text_().splitlines()[0])
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(_cell(v) for v in value)
+    if hasattr(value, "describe"):
+        return str(value.describe())
+    return str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +123,12 @@ class RouteTable(Resource):
         head = f"route table {self.label}{' (main)' if self.is_main else ''}"
         rows = [f"  {r.destination:<18} → {r.target:<24} {r.state}" for r in self.routes]
         return "\n".join([head, *rows])
+
+    def _html_(self) -> str:
+        rows = [(r.destination, r.target, r.state, r.origin) for r in self.routes]
+        caption = self._text_().splitlines()[0] + (f" · subnets: {', '.join(self.associations)}"
+                                                   if self.associations else "")
+        return html_table(("destination", "target", "state", "origin"), rows, caption=caption)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +186,13 @@ class SecurityGroup(Resource):
         lines += [f"  out {r.describe()}" for r in self.egress] or ["  out (nothing allowed)"]
         return "\n".join(lines)
 
+    def _html_(self) -> str:
+        rows = [(word, r.describe(), r.description) for word, rules in (("inbound", self.ingress),
+                                                                         ("outbound", self.egress))
+                for r in rules] or [("", "nothing allowed", "")]
+        return html_table(("direction", "allows", "description"), rows,
+                          caption=self._text_().splitlines()[0] + " · stateful: replies always allowed")
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class NaclEntry:
@@ -202,6 +228,12 @@ class NetworkAcl(Resource):
         for egress, word in ((False, "in "), (True, "out")):
             lines += [f"  {word} {e.describe()}" for e in sorted(self.entries) if e.egress == egress]
         return "\n".join(lines)
+
+    def _html_(self) -> str:
+        rows = [("outbound" if e.egress else "inbound", e.rule_label, e.action, e.describe().split(" ", 3)[3])
+                for e in sorted(self.entries, key=lambda e: (e.egress, e.rule_number))]
+        caption = self._text_().splitlines()[0] + " · stateless: lowest rule number first, first match wins"
+        return html_table(("direction", "rule", "action", "traffic"), rows, caption=caption)
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,6 +143,8 @@ MESSAGES.update({
     "widget.prefix": "prefix /",
     "widget.address": "address",
     "widget.unexpected": "unexpected {kind} inside the widget (a bug in vpclab; please report it): {error}",
+    "kernel.fix": "Fix: {fix}",
+    "kernel.fix_label": "Fix:",
 })
 MESSAGES.update({
     # --- vpclab.workspace and vpclab.cli ----------------------------------------------
