@@ -1,6 +1,7 @@
 # vpclab: `make lab` opens the lessons, `make test` runs every test.
 # Both install what is missing first: a Python virtual environment in .venv with the
-# pinned packages (constraints.txt), and graphviz's `dot` through apt-get (or brew).
+# pinned packages (constraints.txt), and graphviz's `dot` through apt-get (or brew);
+# `make test` also Chromium and CJK fonts for the browser tests.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -8,12 +9,12 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.vpclab-installed
 PYTEST_ARGS ?=
 
-.PHONY: lab test setup system-deps lint typecheck unit notebooks lock clean
+.PHONY: lab test setup system-deps browser-deps lint typecheck unit notebooks lock clean
 
 lab: setup
 	$(VENV)/bin/vpclab lab
 
-test: setup lint typecheck
+test: setup lint typecheck browser-deps
 	$(PY) -m pytest -n 2 --dist loadscope $(PYTEST_ARGS) \
 	    tests --nbval notebooks solutions --nbval-sanitize-with tests/nbval_sanitize.cfg
 
@@ -29,6 +30,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 system-deps:
 	@bash scripts/system-deps.sh
+
+browser-deps:
+	@bash scripts/system-deps.sh --browser
 
 lint: setup
 	$(VENV)/bin/ruff check vpclab tests benchmarks

@@ -21,7 +21,7 @@ from vpclab import __version__
 from vpclab.cidr import parse
 from vpclab.errors import VpcLabError
 from vpclab.i18n import message
-from vpclab.workspace import kit_root, prepare_workspace, reset_lesson
+from vpclab.workspace import kit_root, lesson_notebook, prepare_workspace, reset_lesson
 
 __all__ = ["main"]
 
@@ -98,11 +98,25 @@ def _lab(args: argparse.Namespace) -> int:
         command.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and Binder often run as root
         command.append("--allow-root")
-    extra = list(args.jupyter_args)
-    command += extra[1:] if extra[:1] == ["--"] else extra
+    command += args.passthrough
     print(message("cli.lab", work=work), flush=True)
     try:
         return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _present(args: argparse.Namespace) -> int:
+    """A lesson as an app (Voilà): widgets live, code hidden; for workshops."""
+    lesson = lesson_notebook(kit_root(), args.lesson)
+    command = [sys.executable, "-m", "voila", str(lesson), "--Voila.ip=127.0.0.1", f"--port={args.port}",
+               "--strip_sources=True", "--show_tracebacks=False"]
+    if args.no_browser:
+        command.append("--no-browser")
+    command += args.passthrough
+    print(message("cli.present", lesson=lesson.name, port=args.port), flush=True)
+    try:
+        return subprocess.call(command, cwd=lesson.parent)
     except KeyboardInterrupt:
         return 0
 
@@ -171,11 +185,16 @@ def build_parser() -> argparse.ArgumentParser:
         module.add_arguments(tool)
         tool.set_defaults(run=module.run)
 
-    lab = commands.add_parser("lab", help=message("cli.help.lab"))
+    lab = commands.add_parser("lab", help=message("cli.help.lab"), epilog=message("cli.help.jupyter"))
     lab.add_argument("--port", type=int, default=8888)
     lab.add_argument("--no-browser", action="store_true")
-    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, help=message("cli.help.jupyter"))
     lab.set_defaults(run=_lab)
+
+    present = commands.add_parser("present", help=message("cli.help.present"), epilog=message("cli.help.voila"))
+    present.add_argument("lesson", help="the lesson's number, like 05")
+    present.add_argument("--port", type=int, default=8866)
+    present.add_argument("--no-browser", action="store_true")
+    present.set_defaults(run=_present)
 
     reset = commands.add_parser("reset", help=message("cli.help.reset"))
     reset.add_argument("lesson", help="the lesson's number, like 02")
@@ -190,7 +209,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    passthrough = words[words.index("--") + 1:] if "--" in words else []  # for jupyter / voila
+    parser = build_parser()
+    args = parser.parse_args(words[:len(words) - len(passthrough) - 1] if "--" in words else words)
+    if passthrough and args.command not in ("lab", "present"):
+        parser.error(message("cli.no_passthrough", command=args.command))
+    args.passthrough = passthrough
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the CLI refuses host bits instead of warning

@@ -16,7 +16,7 @@ from pathlib import Path
 from vpclab.errors import InvalidValue, NotFound
 from vpclab.i18n import message
 
-__all__ = ["FOLDERS", "kit_root", "prepare_workspace", "reset_lesson"]
+__all__ = ["FOLDERS", "kit_root", "lesson_notebook", "prepare_workspace", "reset_lesson"]
 
 FOLDERS = ("notebooks", "exercises")
 WORK = "work"
@@ -65,11 +65,7 @@ def reset_lesson(root: Path, number: str) -> list[tuple[Path, Path | None]]:
 
     Returns ``(restored file, backup of the learner's file or None)`` pairs.
     """
-    digits = str(number).strip()
-    if not digits.isdigit() or len(digits) > 2:
-        raise InvalidValue("InvalidParameterValue", message("workspace.bad_number", number=number),
-                           fix=message("workspace.bad_number_fix"))
-    prefix = f"{int(digits):02d}_"
+    prefix = _lesson_prefix(number)
     work = prepare_workspace(root)
     restored: list[tuple[Path, Path | None]] = []
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -83,7 +79,27 @@ def reset_lesson(root: Path, number: str) -> list[tuple[Path, Path | None]]:
             shutil.copy2(original, target)
             restored.append((target, backup))
     if not restored:
-        known = sorted({p.name[:2] for p in (root / "notebooks").glob("[0-9][0-9]_*.ipynb")})
-        raise NotFound("LessonNotFound", message("workspace.no_lesson", number=digits),
-                       fix=message("workspace.no_lesson_fix", known=", ".join(known)))
+        raise _no_lesson(root, number)
     return restored
+
+
+def lesson_notebook(root: Path, number: str) -> Path:
+    """The kit's own lesson notebook ``number`` (``"05"`` → ``notebooks/05_nat.ipynb``)."""
+    found = sorted((root / "notebooks").glob(_lesson_prefix(number) + "*.ipynb"))
+    if not found:
+        raise _no_lesson(root, number)
+    return found[0]
+
+
+def _lesson_prefix(number: str) -> str:
+    digits = str(number).strip()
+    if not digits.isdigit() or len(digits) > 2:
+        raise InvalidValue("InvalidParameterValue", message("workspace.bad_number", number=number),
+                           fix=message("workspace.bad_number_fix"))
+    return f"{int(digits):02d}_"
+
+
+def _no_lesson(root: Path, number: str) -> NotFound:
+    known = sorted({p.name[:2] for p in (root / "notebooks").glob("[0-9][0-9]_*.ipynb")})
+    return NotFound("LessonNotFound", message("workspace.no_lesson", number=str(number).strip()),
+                    fix=message("workspace.no_lesson_fix", known=", ".join(known)))
