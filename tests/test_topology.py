@@ -93,3 +93,35 @@ def test_render_bad_input_exits_2(tmp_path: Path, args: list[str]) -> None:
     result = subprocess.run([*vpclab_command(), "render", str(account), *fixed], capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_three_vpcs_three_azs_three_tiers_stay_readable() -> None:
+    """27 subnets, each labelled; the AZs of a VPC sit side by side, so the picture is not a tall column."""
+    import html
+    import re
+
+    from vpclab import Cloud
+    from vpclab.topology import topology
+
+    cloud = Cloud(seed=0)
+    cloud.quotas.elastic_ips_per_region = 20
+    for v in range(3):
+        vpc = cloud.create_vpc(f"10.{v}.0.0/16", name=f"vpc-{v}")
+        cloud.add_internet_gateway(vpc)
+        for z, az in enumerate(cloud.azs):
+            public = cloud.add_public_subnet(vpc, f"10.{v}.{z}.0/24", az, name=f"pub-{v}{z}")
+            app = cloud.add_private_subnet(vpc, f"10.{v}.{10 + z}.0/24", az, name=f"app-{v}{z}", nat_in=public)
+            db = cloud.create_subnet(vpc, f"10.{v}.{20 + z}.0/24", az, name=f"db-{v}{z}")
+            for subnet, tier in ((public, "web"), (app, "app"), (db, "db")):
+                cloud.launch(subnet, f"{tier}-{v}{z}")
+    picture = topology(cloud, cloud.trace("web-00", "db-12", port=5432))
+    svg = html.unescape(picture._svg_() or "")
+    for v in range(3):
+        for z in range(3):
+            for name in (f"pub-{v}{z}", f"app-{v}{z}", f"db-{v}{z}", f"web-{v}{z}"):
+                assert f">{name}<" in svg, name
+    found = re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    assert found is not None
+    width, height = map(float, found.groups())
+    assert height / width < 2, (width, height)
+    assert "✗ IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS" in svg  # the blocker, named

@@ -3,7 +3,8 @@
 VPCs hold Availability Zones, which hold subnets, which hold instances, network interfaces
 and NAT gateways (nested clusters). Internet gateways, virtual private gateways, transit
 gateways, endpoints, the internet and on-premises networks are nodes outside; peering
-connections are edges between VPCs. A trace is drawn as numbered green edges along the path,
+connections are edges between VPCs, VPN connections and Direct Connect virtual interfaces
+edges to on-premises. A trace is drawn as numbered green edges along the path,
 and its first blocker as a red node marked ✗ with the rule named, so the picture reads
 without colour too (✓ / ✗, dashed lines).
 """
@@ -21,6 +22,7 @@ from vpclab.i18n import message
 from vpclab.render import Diagram
 from vpclab.resources import (
     CustomerGateway,
+    DirectConnectVif,
     Instance,
     InternetGateway,
     NatGateway,
@@ -78,15 +80,21 @@ def _draw_vpc(cloud: Cloud, graph: graphviz.Digraph, vpc: Vpc, nodes: set[str], 
         box.node(vpc.id, label="VPC router", shape="circle", fontsize="8", width="0.3")  # anchor for edges
         nodes.add(vpc.id)
         subnets = cloud.subnets(vpc)
+        firsts: list[str] = []  # one node per AZ, to lay the AZs out side by side
         for zone in sorted({s.az for s in subnets}):
             with box.subgraph(name=f"cluster_{vpc.id}_{zone}") as az:
                 az.attr(label=zone, style="dashed", color=_PLAIN, fillcolor=_FILL["az"])
                 for subnet in (s for s in subnets if s.az == zone):
-                    _draw_subnet(cloud, az, subnet, nodes, outline)
+                    first = _draw_subnet(cloud, az, subnet, nodes, outline)
+                    if len(firsts) < len({s.az for s in subnets if s.az <= zone}):
+                        firsts.append(first)
+        for one, other in pairwise(firsts):
+            box.edge(one, other, style="invis", weight="10")
 
 
 def _draw_subnet(cloud: Cloud, graph: graphviz.Digraph, subnet: Subnet, nodes: set[str],
-                 outline: list[str]) -> None:
+                 outline: list[str]) -> str:
+    """Draws the subnet's cluster; returns the id of its first node."""
     table = cloud.route_table_for(subnet)
     acl = cloud.network_acl_for(subnet)
     outline.append(f"  subnet {subnet.label} {subnet.cidr} ({subnet.az}) {table.id} {acl.id}")
@@ -100,6 +108,7 @@ def _draw_subnet(cloud: Cloud, graph: graphviz.Digraph, subnet: Subnet, nodes: s
             box.node(eni.id, label=_eni_label(cloud, eni), shape=_eni_shape(eni))
             nodes.add(eni.id)
             outline.append(f"    {_eni_label_text(cloud, eni)}")
+    return enis[0].id if enis else f"{subnet.id}-empty"
 
 
 def _eni_shape(eni: NetworkInterface) -> str:
@@ -181,11 +190,18 @@ def _draw_outside(cloud: Cloud, graph: graphviz.Digraph, shown: set[str], nodes:
             graph.edge(side, ON_PREMISES, label=f"{vpn.id}\n{tunnels}\n{where}", arrowhead="none",
                        style="solid" if "UP" in vpn.tunnels else "dashed", color=_PLAIN, fontsize="8")
             outline.append(f"VPN {vpn.label} {side} ↔ on-premises ({tunnels})")
+    for vif in cloud._all(DirectConnectVif):
+        if vif.vpn_gateway_id in nodes:
+            graph.edge(vif.vpn_gateway_id, ON_PREMISES, label=f"{vif.id}\nDirect Connect", arrowhead="none",
+                       style="bold", color=_PLAIN, fontsize="8")
+            outline.append(f"Direct Connect {vif.label} {vif.vpn_gateway_id} ↔ on-premises")
 
 
 def _draw_trace(cloud: Cloud, graph: graphviz.Digraph, trace: Trace, nodes: set[str]) -> list[str]:
     """Numbered ✓ edges along the path; the first blocker as a red ✗ node."""
-    start = _node_of(cloud, trace.source, "internet" if trace.source[:1].isdigit() else "", nodes)
+    opening = trace.forward[0].type if trace.forward else ""
+    outside = "on-premises" if opening in ("customer-gateway", "direct-connect") else "internet"
+    start = _node_of(cloud, trace.source, outside if trace.source[:1].isdigit() else "", nodes)
     path: list[str] = [start] if start else []
     for hop in trace.forward:
         node = _node_of(cloud, hop.component, hop.type, nodes)
@@ -212,7 +228,7 @@ def _node_of(cloud: Cloud, component: str, kind: str, nodes: set[str]) -> str | 
         return component
     if kind == "internet":
         return INTERNET if INTERNET in nodes else None
-    if kind == "on-premises":
+    if kind in ("on-premises", "customer-gateway", "direct-connect"):  # hops that stand for the on-premises side
         return ON_PREMISES if ON_PREMISES in nodes else None
     item = cloud._items.get(component)
     if isinstance(item, NatGateway) and item.eni_id in nodes:
