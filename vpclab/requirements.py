@@ -31,7 +31,7 @@ from vpclab.resources import Instance, NatGateway, Subnet
 if TYPE_CHECKING:
     from vpclab.cloud import Cloud
 
-__all__ = ["INTERNET_HOST", "THREE_TIER", "DesignReport", "NatPerZone", "Requirement", "RequirementResult",
+__all__ = ["INTERNET", "INTERNET_HOST", "THREE_TIER", "Check", "DesignReport", "NatPerZone", "Requirement", "RequirementResult",
            "Spread", "check_design", "members"]
 
 INTERNET = "internet"

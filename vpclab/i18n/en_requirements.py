@@ -17,4 +17,7 @@ MESSAGES: dict[str, str] = {
     "requirements.nat_elsewhere": "{instance} in {zone}: reaches the internet: {reachable}; "
                                   "through NAT gateways in: {nat_zones}",
     "requirements.nat_ok": "all {count} instance(s) use the NAT gateway of their own zone",
+    "board.requirement": "requirement",
+    "board.unknown": "there is no requirement {id}",
+    "board.unknown_fix": "pick one of {known}",
 }

@@ -1,0 +1,87 @@
+"""The design board: pick a requirement, see whether the design meets it and the path it takes.
+
+A thin shell over :func:`vpclab.requirements.check_design` and :func:`vpclab.topology.topology`:
+the view shows the chosen requirement's verdict and why, and the first pair it traced drawn on
+the design's topology (green where it passes, red at the blocker).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+
+from vpclab.errors import NotFound
+from vpclab.i18n import message
+from vpclab.requirements import (
+    INTERNET,
+    INTERNET_HOST,
+    THREE_TIER,
+    Check,
+    NatPerZone,
+    Requirement,
+    check_design,
+    members,
+)
+from vpclab.topology import topology
+from vpclab.widgets.shell import panel, shown
+
+if TYPE_CHECKING:
+    from vpclab.cloud import Cloud
+
+__all__ = ["board_view", "design_board"]
+
+
+def _first_pair(cloud: Cloud, item: Check) -> tuple[str, str, str, int] | None:
+    """The pair to draw: the first one that behaves wrongly, else the first one."""
+    if isinstance(item, NatPerZone):
+        found = members(cloud, item.role)
+        return (found[0].id, INTERNET_HOST, "tcp", item.port) if found else None
+    if not isinstance(item, Requirement):
+        return None
+    ends = {role: ([INTERNET_HOST] if role == INTERNET else [i.id for i in members(cloud, role)])
+            for role in (item.source, item.destination)}
+    pairs = [(s, d) for s in ends[item.source] for d in ends[item.destination]]
+    for source, destination in pairs:
+        if cloud.trace(source, destination, item.protocol, item.port).reachable != item.reachable:
+            return source, destination, item.protocol, item.port
+    return (*pairs[0], item.protocol, item.port) if pairs else None
+
+
+def board_view(cloud: Cloud, requirement_id: str, requirements: tuple[Check, ...] = THREE_TIER) -> str:
+    """HTML for one requirement of ``requirements``: verdict, reason, and the traced path."""
+
+    def render() -> str:
+        item = next((r for r in requirements if r.id == requirement_id), None)
+        if item is None:
+            raise NotFound("InvalidRequirement.NotFound", message("board.unknown", id=requirement_id),
+                           fix=message("board.unknown_fix", known=", ".join(r.id for r in requirements)))
+        result = check_design(cloud, [item]).results[0]
+        color, mark = ("#1a7f37", "✓") if result.met else ("#cf222e", "✗")
+        parts = [f'<div><b style="color:{color}">{mark} {html.escape(result.id)}: {html.escape(result.text)}</b>'
+                 f"<div>{html.escape(result.reason)}</div></div>"]
+        pair = _first_pair(cloud, item)
+        if pair is not None:
+            trace = cloud.trace(pair[0], pair[1], pair[2], pair[3])
+            parts.append(trace._html_())
+            svg = topology(cloud, trace)._svg_()
+            if svg:
+                parts.append(svg)
+        return "".join(parts)
+
+    return shown(render)
+
+
+def design_board(cloud: Cloud, requirements: tuple[Check, ...] = THREE_TIER) -> Any:
+    """A requirement picker above its verdict and path (re-run the cell after changing the design)."""
+    picker = widgets.Dropdown(options=[(f"{r.id}: {r.text}", r.id) for r in requirements],
+                              description=message("board.requirement"),
+                              layout=widgets.Layout(width="95%"), style={"description_width": "initial"})
+    view = widgets.HTML(value=board_view(cloud, picker.value, requirements))
+
+    def update(_change: object = None) -> None:
+        view.value = board_view(cloud, picker.value, requirements)
+
+    picker.observe(update, names="value")
+    return panel("design_board", [picker], view)
