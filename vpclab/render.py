@@ -8,6 +8,7 @@ never raises while displaying.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import graphviz
@@ -62,12 +63,12 @@ class Diagram(Displayable):
         return written
 
 
-def subnet_tree(block: str | Cidr, levels: int = 2, *, highlight: str | Cidr | None = None
-                ) -> Diagram:
+def subnet_tree(block: str | Cidr, levels: int = 2, *,
+                highlight: str | Cidr | Iterable[str | Cidr] | None = None) -> Diagram:
     """How ``block`` halves into smaller blocks, ``levels`` times, as a tree.
 
     Each node shows the block, its size and its AWS usable count; ``highlight`` marks one
-    block (and the path to it) in green.
+    block, or several (a plan's subnets), and the path to each in green.
     """
     root = parse(block)
     if isinstance(levels, bool) or not isinstance(levels, int) or not 1 <= levels <= MAX_TREE_LEVELS:
@@ -75,14 +76,15 @@ def subnet_tree(block: str | Cidr, levels: int = 2, *, highlight: str | Cidr | N
                            message("render.levels", levels=levels, most=MAX_TREE_LEVELS),
                            fix=message("render.levels_fix", most=MAX_TREE_LEVELS))
     levels = min(levels, 32 - root.prefix)
-    marked = parse(highlight) if highlight is not None else None
+    marked = ([] if highlight is None else [parse(highlight)] if isinstance(highlight, str | Cidr)
+              else [parse(h) for h in highlight])
     graph = graphviz.Digraph("subnets", graph_attr={"rankdir": "TB", "nodesep": "0.15"},
                              node_attr={"shape": "box", "style": "rounded,filled",
                                         "fontname": "Helvetica", "fontsize": "10"})
     outline: list[str] = []
 
     def add(node: Cidr, depth: int) -> None:
-        on_path = marked is not None and node.contains(marked)
+        on_path = any(node.contains(m) for m in marked)
         usable = (f"{node.usable:,} usable" if node.is_valid_subnet
                   else message("render.not_a_subnet_size"))
         label = f"{node}\n{node.total:,} addresses\n{usable}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 import netaddr
 
@@ -96,15 +97,18 @@ def plan_subnets(
             message("plan.too_small", vpc=block, needed=needed, prefix=prefix),
             fix=message("plan.too_small_fix"),
         )
-    parts = block.subnets(prefix) if prefix > block.prefix else (block,)
-    if len(parts) < needed:
+    have = 2 ** (prefix - block.prefix) if prefix > block.prefix else 1
+    if have < needed:
         raise InvalidValue(
             "InvalidSubnet.Range",
-            message("plan.not_enough", vpc=block, prefix=prefix, have=len(parts), needed=needed),
+            message("plan.not_enough", vpc=block, prefix=prefix, have=have, needed=needed),
             fix=message("plan.not_enough_fix"),
         )
+    # only the parts the plan uses: a /16 holds 4,096 /28s, and making them all is slow
+    parts = (islice(map(Cidr, block.network.subnets(new_prefix=prefix)), needed) if prefix > block.prefix
+             else (block,))
     pairs = [(tier, az) for tier in tiers for az in azs]
-    planned = tuple(PlannedSubnet(t, a, c) for (t, a), c in zip(pairs, parts, strict=False))
+    planned = tuple(PlannedSubnet(t, a, c) for (t, a), c in zip(pairs, parts, strict=True))
     spare = free_space(block, [p.cidr for p in planned])
     return SubnetPlan(block, prefix, planned, spare)
 
