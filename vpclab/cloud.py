@@ -29,9 +29,19 @@ from vpclab.shorthands import ShorthandOperations
 if TYPE_CHECKING:
     from vpclab.awsjson import ImportReport
 
-__all__ = ["Cloud"]
+__all__ = ["KNOWN_REGIONS", "Cloud", "region_azs"]
 
 _REGION_AZS = {"us-east-1": "abcdef", "ap-northeast-2": "abcd"}
+KNOWN_REGIONS = tuple(_REGION_AZS)  # the Regions whose Availability Zones the simulator knows
+
+
+def region_azs(region: str) -> tuple[str, ...]:
+    """Every Availability Zone of ``region`` the simulator knows (a, b and c for any other Region).
+
+    >>> region_azs("ap-northeast-2")
+    ('ap-northeast-2a', 'ap-northeast-2b', 'ap-northeast-2c', 'ap-northeast-2d')
+    """
+    return tuple(f"{region}{letter}" for letter in _REGION_AZS.get(region, "abc"))
 
 
 class Cloud(ShorthandOperations, Displayable):
@@ -45,7 +55,7 @@ class Cloud(ShorthandOperations, Displayable):
         if address_mode not in ADDRESS_MODES:
             raise InvalidValue("InvalidParameterValue", message("cloud.bad_mode", mode=address_mode),
                                fix=message("cloud.bad_mode_fix"))
-        zones = azs or tuple(f"{region}{letter}" for letter in _REGION_AZS.get(region, "abc")[:3])
+        zones = azs or region_azs(region)[:3]
         super().__init__(region=region, azs=zones, seed=seed, quotas=quotas, address_mode=address_mode)
         self.import_report: ImportReport | None = None
 
