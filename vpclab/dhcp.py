@@ -9,12 +9,13 @@ a simplification for lessons, and labelled as one.
 
 from __future__ import annotations
 
+import html
 import ipaddress
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from vpclab.cidr import parse
-from vpclab.display import Displayable
+from vpclab.cidr import Cidr, parse
+from vpclab.display import Displayable, html_table
 from vpclab.errors import Conflict, InvalidValue, LimitExceeded
 from vpclab.i18n import message
 from vpclab.resources import (
@@ -29,7 +30,7 @@ from vpclab.resources import (
 )
 from vpclab.vpc import VpcOperations
 
-__all__ = ["AddressPool", "AddressingOperations", "DhcpSettings"]
+__all__ = ["AddressMap", "AddressPool", "AddressingOperations", "DhcpSettings"]
 
 ADDRESS_MODES = ("random", "lowest")
 AMAZON_PROVIDED_DNS = "AmazonProvidedDNS"
@@ -91,6 +92,90 @@ class DhcpSettings(Displayable):
                        options=self.options_id)
 
 
+GRID_LIMIT = 256  # a subnet up to a /24 is drawn as a grid of every address
+_LISTED_LIMIT = 64  # up to a /26 the text lists every address, free ones too
+_GRID_STYLE = {"reserved": "background:#eaeef2;color:#57606a", "in-use": "background:#ddf4ff;font-weight:bold",
+               "free": "background:#ffffff;color:#8c959f"}
+
+
+@dataclass(frozen=True, slots=True)
+class AddressMap(Displayable):
+    """Every address of one subnet: reserved by AWS (and what for), in use (and by what),
+    or free. ``cloud.address_map(subnet)`` builds it."""
+
+    subnet: str  # the subnet's label
+    cidr: str
+    holders: dict[str, str]  # private IPv4 -> what holds it, lowest address first
+
+    @property
+    def block(self) -> Cidr:
+        return parse(self.cidr)
+
+    @property
+    def in_use(self) -> int:
+        return len(self.holders)
+
+    @property
+    def free(self) -> int:
+        """How many more addresses the subnet can hand out."""
+        return self.block.usable - self.in_use
+
+    def slots(self) -> Iterator[tuple[str, str, str]]:
+        """``(address, state, detail)`` for every address, lowest first: state ``reserved``
+        (detail: its purpose), ``in-use`` (detail: the holder) or ``free``."""
+        reserved = {r.address: r.purpose for r in self.block.reserved}
+        for address in self.block.network:
+            text = str(address)
+            if text in reserved:
+                yield text, "reserved", reserved[text]
+            elif text in self.holders:
+                yield text, "in-use", self.holders[text]
+            else:
+                yield text, "free", ""
+
+    def _head(self) -> str:
+        return message("dhcp.map.head", subnet=self.subnet, cidr=self.cidr, total=f"{self.block.total:,}",
+                       reserved=len(self.block.reserved), in_use=f"{self.in_use:,}", free=f"{self.free:,}")
+
+    def _text_(self) -> str:
+        lines = [self._head()]
+        listed = self.block.total <= _LISTED_LIMIT
+        lines += [f"  {address:<15} {state:<8} {detail}".rstrip() for address, state, detail in self.slots()
+                  if listed or state != "free"]
+        if not listed and self.free:
+            lines.append("  " + message("dhcp.map.free_not_listed", free=f"{self.free:,}"))
+        return "\n".join(lines)
+
+    def _html_(self) -> str:
+        head = f"<div>{html.escape(self._head())}</div>"
+        if self.block.total > GRID_LIMIT:
+            taken = [(a, s, d) for a, s, d in self.slots() if s != "free"]
+            return head + html_table(("address", "state", "detail"), taken)
+        columns = min(16, self.block.total)
+        cells = []
+        for address, state, detail in self.slots():
+            label = html.escape(detail or message("dhcp.map.free"))
+            title = html.escape(f"{address} · {state}" + (f" · {detail}" if detail else ""))
+            cells.append(f'<td class="vpclab-address {state}" title="{title}" style="{_GRID_STYLE[state]};'
+                         f'border:1px solid #d0d7de;padding:2px 4px;text-align:center;font-size:11px">'
+                         f".{address.rsplit('.', 1)[1]}<br><small>{label}</small></td>")
+        grid = "".join(f"<tr>{''.join(cells[i:i + columns])}</tr>" for i in range(0, len(cells), columns))
+        legend = f"<div><small>{html.escape(message('dhcp.map.legend'))}</small></div>"
+        return f'{head}<table class="vpclab-address-grid" style="border-collapse:collapse">{grid}</table>{legend}'
+
+
+def _holder(eni: NetworkInterface, instances: dict[str, Instance]) -> str:
+    """What to call the thing that holds an address: the instance's name, or the interface's kind."""
+    if eni.instance_id and eni.instance_id in instances:
+        instance = instances[eni.instance_id]
+        return instance.name or instance.id
+    if eni.interface_type == "nat_gateway":
+        return message("dhcp.map.nat_gateway")
+    if eni.interface_type == "vpc_endpoint":
+        return message("dhcp.map.endpoint")
+    return eni.name or eni.id
+
+
 class AddressingOperations(VpcOperations):
     """run_instances, network interfaces, Elastic IPs, DHCP options."""
 
@@ -104,6 +189,14 @@ class AddressingOperations(VpcOperations):
     def free_addresses(self, subnet: object) -> int:
         """How many more addresses the subnet can hand out."""
         return self._pool(self._ref(subnet, Subnet)).free
+
+    def address_map(self, subnet: object) -> AddressMap:
+        """Which addresses of the subnet are reserved, in use (by what) and free."""
+        record = self._ref(subnet, Subnet)
+        instances = {i.id: i for i in self._all(Instance)}
+        enis = sorted((e for e in self._all(NetworkInterface) if e.subnet_id == record.id),
+                      key=lambda e: int(ipaddress.IPv4Address(e.private_ip)))
+        return AddressMap(record.label, record.cidr, {e.private_ip: _holder(e, instances) for e in enis})
 
     def _claim(self, subnet: Subnet, private_ip: str | None) -> str:
         pool = self._pool(subnet)
