@@ -61,3 +61,29 @@ def test_open_connection_refuses_what_cannot_connect(lab: tuple[Cloud, NatGatewa
     with pytest.raises(VpcLabError) as caught:
         cloud.open_connection(hosts[0], INTERNET, "tcp", 443)
     assert caught.value.code == "ConnectionRefused" and "BAD_STATE_ROUTE" in str(caught.value)
+
+
+def test_a_nat_gateway_whose_own_subnet_routes_back_to_it_is_a_loop() -> None:
+    # the common mistake: the NAT gateway created in the private subnet it should serve
+    cloud = Cloud(seed=3)
+    vpc = cloud.create_vpc("10.0.0.0/16", name="lab")
+    cloud.add_public_subnet(vpc, "10.0.1.0/24", az="a", name="public")
+    app = cloud.add_private_subnet(vpc, "10.0.2.0/24", az="a", name="app")
+    nat = cloud.create_nat_gateway(app, cloud.allocate_address(), name="misplaced")
+    cloud.create_route(cloud.route_table_for(app), "0.0.0.0/0", nat)
+    trace = cloud.trace(cloud.launch(app), INTERNET, "tcp", 443)
+    (blocker,) = trace.explanations
+    assert (blocker.code, blocker.component) == ("ROUTING_LOOP", cloud.route_table_for(app).id)
+    assert "back to the NAT gateway itself" in blocker.message
+    assert [h.action for h in trace.forward if h.component == nat.id] == ["translate", "drop"]
+
+
+def test_a_trace_uses_the_quota_as_it_is_now(lab: tuple[Cloud, NatGateway, list[str]]) -> None:
+    cloud, nat, hosts = lab
+    cloud.quotas.nat_connections_per_destination = 2
+    for host in hosts[:2]:
+        cloud.open_connection(host, INTERNET, "tcp", 443)
+    cloud.quotas.nat_connections_per_destination = 55_000  # raised again: the table follows
+    assert cloud.trace(hosts[2], INTERNET, "tcp", 443).reachable
+    cloud.open_connection(hosts[2], INTERNET, "tcp", 443)
+    assert len(cloud.nat_translations(nat).entries) == 3

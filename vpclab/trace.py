@@ -513,6 +513,14 @@ class TraceOperations(VpnOperations):
 
     def _into_nat(self, packet: _Packet, nat: NatGateway, from_subnet: Subnet, vpc: Vpc, walk: _Walk,
                   flow: _Flow) -> tuple[bool, Position] | None:
+        if any(h.component == nat.id and h.action == "translate" for h in walk.hops):
+            # translated once already: the NAT gateway's own subnet routes the packet back to it
+            table = self.route_table_for(from_subnet)
+            walk.hop(nat.id, "nat-gateway", "drop", message("nat.routed_back", nat=nat.id))
+            walk.block("ROUTING_LOOP", table.id, message("nat.routed_back_explained", nat=nat.label,
+                                                         subnet=from_subnet.label, table=table.label,
+                                                         address=packet.dst))
+            return None
         if not any(in_cidr(packet.src, block) for block in vpc.cidr_blocks) and walk.entered_via != "transit":
             walk.hop(nat.id, "nat-gateway", "drop", message("trace.nat_outside_source", address=packet.src))
             walk.block("NGW_REQUIRES_SOURCE_IN_VPC", nat.id,
@@ -541,6 +549,7 @@ class TraceOperations(VpnOperations):
         if table is None:  # pragma: no cover - an available NAT gateway always has its table
             table = self._nat_tables[nat.id] = NatTable(nat.id, nat.public_ip or eni.private_ip, self.seed,
                                                         self.quotas.nat_connections_per_destination)
+        table.limit = self.quotas.nat_connections_per_destination  # the quota may have changed since
         translation = table.preview(packet.protocol, packet.src, packet.src_port or 0, packet.dst,
                                     packet.dst_port or 0)
         before = packet.endpoint("src")
