@@ -9,6 +9,9 @@
 
 The kit ships a table of *representative* service ranges per Region (a few of the real
 ranges, not the full list), used when a configuration carries none.
+
+What each way to a service is billed for (never how much) is :data:`CHARGES` (§5, §6, §9);
+``cloud.billed_on(trace)`` names the pieces a connection passes through.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import ipaddress
 import json
 import zlib
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from vpclab.cidr import cidr_list
 from vpclab.errors import Conflict, InvalidValue
@@ -25,7 +29,10 @@ from vpclab.firewall import FirewallOperations
 from vpclab.i18n import message
 from vpclab.resources import ManagedPrefixList, Route, RouteTable, Subnet, Vpc, VpcEndpoint, evolve
 
-__all__ = ["GATEWAY_SERVICES", "SERVICE_RANGES", "EndpointOperations"]
+if TYPE_CHECKING:
+    from vpclab.trace import Trace
+
+__all__ = ["CHARGES", "GATEWAY_SERVICES", "SERVICE_RANGES", "Charges", "EndpointOperations"]
 
 GATEWAY_SERVICES = ("s3", "dynamodb")
 SERVICE_RANGES: dict[str, dict[str, tuple[str, ...]]] = {  # representative, not complete
@@ -36,6 +43,23 @@ SERVICE_RANGES: dict[str, dict[str, tuple[str, ...]]] = {  # representative, not
 }
 _FALLBACK = {"s3": ("52.218.0.0/17",), "dynamodb": ("52.94.24.0/23",)}
 _INTERFACE_POOL = ipaddress.IPv4Network("18.180.0.0/16")  # stand-in public addresses of other services
+
+
+@dataclass(frozen=True, slots=True)
+class Charges:
+    """What AWS bills one piece on the way to a service for: the kinds of charge, never a price."""
+
+    hourly: bool  # for every hour the piece exists, whether traffic flows or not
+    per_gb: bool  # for every GB of data it processes
+    hourly_per_az: bool = False  # the hourly charge counts each Availability Zone the piece is in
+
+
+CHARGES: dict[str, Charges] = {
+    "internet-gateway": Charges(hourly=False, per_gb=False),  # §5: an internet gateway is free
+    "nat-gateway": Charges(hourly=True, per_gb=True),  # §6: per hour plus per GB processed
+    "gateway-endpoint": Charges(hourly=False, per_gb=False),  # §9: free
+    "interface-endpoint": Charges(hourly=True, per_gb=True, hourly_per_az=True),  # §9: endpoint-hours per AZ, GB
+}
 
 
 class EndpointOperations(FirewallOperations):
@@ -146,6 +170,22 @@ class EndpointOperations(FirewallOperations):
                 self._release(eni)  # type: ignore[arg-type]
                 self._drop(eni)
         self._drop(record)
+
+    def billed_on(self, trace: Trace) -> tuple[tuple[str, str], ...]:
+        """The pieces the request of ``trace`` passes through that :data:`CHARGES` describes,
+        in order, as (kind, id): an internet gateway, a NAT gateway, a gateway or interface endpoint."""
+        pieces: list[tuple[str, str]] = []
+        for hop in trace.forward:
+            if hop.type == "internet-gateway" and hop.action != "drop":
+                pieces.append(("internet-gateway", hop.component))
+            elif hop.type == "nat-gateway" and hop.action == "translate":
+                pieces.append(("nat-gateway", hop.component))
+            elif hop.type == "vpc-endpoint" and hop.action == "deliver":
+                endpoint = next(e for e in self._all(VpcEndpoint)
+                                if hop.component == e.id or hop.component in e.network_interface_ids)
+                kind = "gateway-endpoint" if endpoint.endpoint_type == "Gateway" else "interface-endpoint"
+                pieces.append((kind, endpoint.id))
+        return tuple(pieces)
 
     def resolve(self, name: str) -> tuple[str, ...]:
         """What the VPC's DNS answers for ``name``: interface endpoints with private DNS
