@@ -408,3 +408,13 @@ def test_a_dns_server_of_your_own_is_filtered_like_any_instance(net: Net) -> Non
     trace = net.trace(net.client, net.server, "udp", 53)
     assert not trace.reachable
     assert trace.explanations[0].code == "ENI_SG_RULES_MISMATCH"
+
+
+@pytest.mark.parametrize("ports", [(1, 2, 3), (1,), "1-2"])
+def test_a_port_range_that_is_not_a_pair_is_refused_clearly(ports: object) -> None:
+    from vpclab import Cloud, InvalidValue
+
+    cloud = Cloud(seed=0)
+    group = cloud.create_security_group(cloud.create_vpc("10.0.0.0/16"), "x")
+    with pytest.raises(InvalidValue, match="is not a port range: a range is two ports"):
+        cloud.allow(group, ports)  # type: ignore[arg-type]

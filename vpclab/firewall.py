@@ -131,7 +131,10 @@ def _port_range(protocol: str, port: int | None, ports: tuple[int, int] | None, 
                            fix=message("firewall.port_and_ports_fix"))
     if protocol == ALL:
         return None, None
-    low, high = (port, port) if port is not None else (ports if ports is not None else (None, None))
+    if ports is not None and (not isinstance(ports, tuple | list) or len(ports) != 2):
+        raise InvalidValue("InvalidParameterValue", message("firewall.bad_port_pair", ports=ports),
+                           fix=message("firewall.bad_port_pair_fix"))
+    low, high = (port, port) if port is not None else (tuple(ports) if ports is not None else (None, None))
     if protocol == "icmp":
         return (-1, -1) if low is None else (low, high)
     if low is None or high is None:

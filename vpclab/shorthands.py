@@ -68,8 +68,12 @@ class ShorthandOperations(TraceOperations):
     def allow(self, sg: object, port: int | tuple[int, int] | None = None, *, source: object = "0.0.0.0/0",
               protocol: str = "tcp") -> SecurityGroup:
         """Allow inbound ``protocol``/``port`` from a CIDR or from another security group."""
-        ports = port if isinstance(port, tuple) else None
-        single = port if isinstance(port, int) and not isinstance(port, bool) else None
+        single: int | None = None
+        ports: tuple[int, int] | None = None
+        if port is None or (isinstance(port, int) and not isinstance(port, bool)):
+            single = port
+        else:
+            ports = port  # type: ignore[assignment]  # a tuple, or anything else: checked where the rule is made
         if isinstance(source, str) and "/" in source:
             return self.authorize_security_group_ingress(sg, protocol, single, ports=ports, cidr=source)
         return self.authorize_security_group_ingress(sg, protocol, single, ports=ports, source_group=source)
