@@ -8,14 +8,21 @@
 - A route more specific than a local route must cover exactly one subnet and point at a NAT
   gateway or a network interface (the "middlebox" routes).
 - A route whose target is gone, detached or failed is in state ``blackhole``.
+- A subnet whose table routes to an internet gateway is public; one whose only routes out of
+  the VPC go to a virtual private gateway is VPN-only; any other is private.
+
+:func:`route_candidates` says, route by route, why the router picks one route for an address
+(the same rules as :func:`select_route`, which it uses).
 """
 
 from __future__ import annotations
 
+import html
+import ipaddress
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from vpclab.cidr import cached_address, cached_network, in_cidr, parse
+from vpclab.cidr import cached_address, cached_network, in_cidr, is_address, parse
 from vpclab.dhcp import AddressingOperations
 from vpclab.display import Displayable
 from vpclab.errors import Conflict, InvalidValue, LimitExceeded, NotFound
@@ -38,7 +45,7 @@ from vpclab.resources import (
     evolve,
 )
 
-__all__ = ["RouteDecision", "RoutingOperations", "select_route"]
+__all__ = ["RouteCandidate", "RouteChoice", "RouteDecision", "RoutingOperations", "route_candidates", "select_route"]
 
 ROUTE_TARGETS = (InternetGateway, NatGateway, NetworkInterface, VpcPeeringConnection, TransitGateway, VpnGateway)
 _TARGET_PREFIXES = ("igw-", "eigw-", "nat-", "eni-", "i-", "pcx-", "tgw-", "vgw-", "vpce-")
@@ -53,8 +60,28 @@ def _kind(route: Route) -> str:
     return "static"
 
 
+def _no_prefix_lists(_prefix_list: str) -> Iterable[str]:
+    return ()
+
+
+def _in_local(routes: Sequence[Route], address: str) -> bool:
+    """Is ``address`` inside one of the table's local routes (a block of the VPC)?"""
+    return any(in_cidr(address, r.destination) for r in routes
+               if r.target == "local" or r.origin == "CreateRouteTable")
+
+
+def _matched_prefix(route: Route, kind: str, target: ipaddress.IPv4Address,
+                    prefix_list: Callable[[str], Iterable[str]]) -> int | None:
+    """The length of the longest prefix of ``route`` that holds ``target``, or None."""
+    if kind != "prefix-list":
+        network = cached_network(route.destination)
+        return network.prefixlen if target in network else None
+    return max((n.prefixlen for n in map(cached_network, prefix_list(route.destination)) if target in n),
+               default=None)
+
+
 def select_route(routes: Sequence[Route], address: str,
-                 prefix_list: Callable[[str], Iterable[str]] = lambda _pl: ()) -> Route | None:
+                 prefix_list: Callable[[str], Iterable[str]] = _no_prefix_lists) -> Route | None:
     """The route the VPC router uses for ``address``, or None.
 
     >>> table = [Route("10.0.0.0/16", "local", "CreateRouteTable"), Route("0.0.0.0/0", "igw-1")]
@@ -62,23 +89,135 @@ def select_route(routes: Sequence[Route], address: str,
     ('igw-1', 'local')
     """
     target = cached_address(address)
-    in_local = any(in_cidr(address, r.destination) for r in routes
-                   if r.target == "local" or r.origin == "CreateRouteTable")
+    in_local = _in_local(routes, address)
     best: tuple[int, int] | None = None
     chosen: Route | None = None
     for route in routes:
         kind = _kind(route)
         if kind == "propagated" and in_local:
             continue  # propagated routes never override the local route
-        cidrs = prefix_list(route.destination) if kind == "prefix-list" else (route.destination,)
-        networks = [cached_network(c) for c in cidrs]
-        lengths = [n.prefixlen for n in networks if target in n]
-        if not lengths:
+        length = _matched_prefix(route, kind, target, prefix_list)
+        if length is None:
             continue
-        key = (max(lengths), _RANK[kind])
+        key = (length, _RANK[kind])
         if best is None or key > best:
             best, chosen = key, route
     return chosen
+
+
+@dataclass(frozen=True, slots=True)
+class RouteCandidate:
+    """One route of a table judged for one address: does it match, and does it win?
+
+    ``verdict`` is ``chosen``; or, for a route that loses, ``no-match``, ``less-specific``
+    (the chosen route has a longer prefix), ``lower-priority`` (same prefix, but static >
+    prefix list > propagated), ``same-rank`` (same prefix and kind as the chosen route: AWS
+    picks one of them) or ``under-local`` (a propagated route is never used for an address of
+    the VPC). For the chosen route, ``why`` is ``only`` (the only match), ``longest`` or
+    ``priority`` (it ties on prefix length and wins on kind).
+    """
+
+    route: Route
+    kind: str  # local, static, prefix-list, propagated
+    prefix: int | None  # the matching prefix length; None when the route does not match
+    verdict: str
+    address: str
+    winner: Route | None
+    why: str = ""
+
+    @property
+    def reason(self) -> str:
+        """Why the route wins or loses, in a sentence."""
+        key = f"routing.verdict.{self.verdict}" + (f".{self.why}" if self.why else "")
+        best = self.winner
+        return message(key, address=self.address, destination=self.route.destination, prefix=self.prefix,
+                       kind=message(f"routing.kind.{self.kind}"),
+                       best="—" if best is None else best.destination,
+                       best_kind="—" if best is None else message(f"routing.kind.{_shown_kind(best)}"))
+
+
+def _shown_kind(route: Route) -> str:
+    return "local" if route.target == "local" else _kind(route)
+
+
+def route_candidates(routes: Sequence[Route], address: str,
+                     prefix_list: Callable[[str], Iterable[str]] = _no_prefix_lists) -> tuple[RouteCandidate, ...]:
+    """Every route of a table judged for ``address``, in table order: the one the router
+    picks (:func:`select_route`), and why each other one loses.
+
+    >>> table = [Route("10.0.0.0/16", "local", "CreateRouteTable"), Route("0.0.0.0/0", "igw-1")]
+    >>> [(c.route.destination, c.verdict) for c in route_candidates(table, "10.0.3.4")]
+    [('10.0.0.0/16', 'chosen'), ('0.0.0.0/0', 'less-specific')]
+    """
+    target = cached_address(address)
+    winner = select_route(routes, address, prefix_list)
+    in_local = _in_local(routes, address)
+    found = [(route, _kind(route), _matched_prefix(route, _kind(route), target, prefix_list)) for route in routes]
+    usable = [(length, _RANK[kind]) for route, kind, length in found
+              if length is not None and not (kind == "propagated" and in_local)]
+    best = max(usable, default=(0, 0))
+    judged = []
+    for route, kind, length in found:
+        why = ""
+        if winner is not None and route == winner:
+            verdict = "chosen"
+            why = "only" if len(usable) == 1 else (
+                "priority" if any(u[0] == best[0] and u[1] < best[1] for u in usable) else "longest")
+        elif length is None:
+            verdict = "no-match"
+        elif kind == "propagated" and in_local:
+            verdict = "under-local"
+        elif length < best[0]:
+            verdict = "less-specific"
+        elif _RANK[kind] < best[1]:
+            verdict = "lower-priority"
+        else:
+            verdict = "same-rank"
+        judged.append(RouteCandidate(route, _shown_kind(route), length, verdict, address, winner, why))
+    return tuple(judged)
+
+
+@dataclass(frozen=True, slots=True)
+class RouteChoice(Displayable):
+    """A table's routes judged for one address (``cloud.explain_route(subnet, address)``)."""
+
+    route_table_id: str
+    address: str
+    candidates: tuple[RouteCandidate, ...]
+
+    @property
+    def chosen(self) -> RouteCandidate | None:
+        return next((c for c in self.candidates if c.verdict == "chosen"), None)
+
+    def _text_(self) -> str:
+        lines = [message("routing.choice", address=self.address, table=self.route_table_id)]
+        for c in self.candidates:
+            mark = "✓" if c.verdict == "chosen" else ("·" if c.prefix is not None else " ")
+            lines.append(f"  {mark} {c.route.destination:<18} → {c.route.target:<24} "
+                         f"{message(f'routing.kind.{c.kind}'):<11} {c.route.state:<9} {c.reason}")
+        if self.chosen is None:
+            lines.append(message("routing.choice_none", address=self.address))
+        return "\n".join(lines)
+
+    def _html_(self) -> str:
+        rows = []
+        for c in self.candidates:
+            style = {"chosen": "background:#dafbe1;font-weight:bold"}.get(
+                c.verdict, "color:#8c959f" if c.prefix is None else "")
+            if c.verdict == "chosen" and c.route.state == "blackhole":
+                style = "background:#ffebe9;font-weight:bold"
+            mark = "✓" if c.verdict == "chosen" else ("●" if c.prefix is not None else "")
+            cells = (mark, c.route.destination, c.route.target, message(f"routing.kind.{c.kind}"),
+                     c.route.state, "—" if c.prefix is None else f"/{c.prefix}", c.reason)
+            rows.append(f'<tr class="vpclab-route-{c.verdict}" style="{style}">'
+                        + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in cells) + "</tr>")
+        header = "".join(f"<th>{html.escape(message(f'routing.column.{name}'))}</th>"
+                         for name in ("mark", "destination", "target", "kind", "state", "match", "why"))
+        caption = html.escape(message("routing.choice", address=self.address, table=self.route_table_id))
+        none = "" if self.chosen is not None else \
+            f'<div style="color:#cf222e">✗ {html.escape(message("routing.choice_none", address=self.address))}</div>'
+        return (f'<table class="vpclab vpclab-route-choice"><caption>{caption}</caption><tr>{header}</tr>'
+                f'{"".join(rows)}</table>{none}')
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +408,27 @@ class RoutingOperations(AddressingOperations):
         """Which route a packet from ``subnet`` to ``address`` takes, and its state."""
         table = self.route_table_for(subnet)
         return RouteDecision(table.id, address, select_route(table.routes, address, self._prefix_list_cidrs))
+
+    def explain_route(self, subnet: object, address: str) -> RouteChoice:
+        """Every route of the subnet's table judged for ``address``: the chosen one and why
+        each other one loses (see :func:`route_candidates`)."""
+        if not isinstance(address, str) or not is_address(address):
+            raise InvalidValue("InvalidParameterValue", message("address.malformed", text=address),
+                               fix=message("address.fix"))
+        table = self.route_table_for(subnet)
+        address = address.strip()
+        return RouteChoice(table.id, address, route_candidates(table.routes, address, self._prefix_list_cidrs))
+
+    def subnet_kind(self, subnet: object) -> str:
+        """``public`` when the subnet's table has an active route to an internet gateway;
+        ``vpn-only`` when its only active routes out of the VPC go to a virtual private
+        gateway; else ``private`` (aws-vpc-facts.md §4)."""
+        out = [r.target for r in self.route_table_for(subnet).routes if r.target != "local" and r.state == "active"]
+        if any(t.startswith("igw-") for t in out):
+            return "public"
+        if out and all(t.startswith("vgw-") for t in out):
+            return "vpn-only"
+        return "private"
 
     def _prefix_list_cidrs(self, prefix_list_id: str) -> tuple[str, ...]:
         return self._prefix_lists.get(prefix_list_id, ())
