@@ -69,9 +69,10 @@ def _changes(control: widgets.Widget) -> Iterator[Callable[[], None]]:
 
 
 def measure(factory: Callable[[], widgets.Widget], rounds: int) -> list[float]:
-    """Milliseconds per control change that replaced the view's value."""
-    times = []
-    for _ in range(rounds):
+    """Milliseconds per control change that replaced the view's value (after one warm-up round,
+    which pays for imports and caches as running the lesson's cells would)."""
+    times: list[float] = []
+    for round_ in range(rounds + 1):
         widget = factory()
         view = _view(widget)
         for control in list(_controls(widget)):
@@ -82,7 +83,7 @@ def measure(factory: Callable[[], widgets.Widget], rounds: int) -> list[float]:
                 start = time.perf_counter()
                 change()
                 elapsed = (time.perf_counter() - start) * 1000
-                if view.value != before:
+                if view.value != before and round_ > 0:
                     times.append(elapsed)
     return times
 
@@ -109,17 +110,21 @@ def main(argv: list[str] | None = None) -> int:
                      "engine_p95_ms": p95(engine), "graph_p50_ms": statistics.median(graph),
                      "graph_p95_ms": p95(graph)})
     figures = {"engine_p95_ms": round(p95(engine_all), 2), "graph_p95_ms": round(p95(graph_all), 2),
+               "worst_widget_engine_p95_ms": round(max(r["engine_p95_ms"] for r in rows), 2),
+               "worst_widget_graph_p95_ms": round(max(r["graph_p95_ms"] for r in rows), 2),
                "changes_measured": len(graph_all)}
     print(f"{'widget':<22} {'changes':>7} {'engine p50':>11} {'engine p95':>11} {'graph p50':>10} {'graph p95':>10}")
     for row in rows:
         print(f"{row['widget']:<22} {row['changes']:>7} {row['engine_p50_ms']:>9.1f}ms {row['engine_p95_ms']:>9.1f}ms"
               f" {row['graph_p50_ms']:>8.1f}ms {row['graph_p95_ms']:>8.1f}ms")
-    for key, target in TARGETS.items():
+    held = {key: target for key, target in TARGETS.items()}
+    held.update({f"worst_widget_{key}": target for key, target in TARGETS.items()})
+    for key, target in held.items():
         verdict = "ok" if figures[key] <= target else "OVER TARGET"
-        print(f"all widgets {key}: {figures[key]:.1f} ms (target ≤ {target:.0f} ms) {verdict}")
+        print(f"{key}: {figures[key]:.1f} ms (target ≤ {target:.0f} ms) {verdict}")
     if args.json:
-        print(json.dumps({**figures, **{f"{k}_target": v for k, v in TARGETS.items()}}))
-    return 0 if all(figures[k] <= t for k, t in TARGETS.items()) else 1
+        print(json.dumps({**figures, **{f"{k}_target": v for k, v in held.items()}}))
+    return 0 if all(figures[k] <= t for k, t in held.items()) else 1
 
 
 if __name__ == "__main__":

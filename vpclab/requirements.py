@@ -31,8 +31,8 @@ from vpclab.resources import Instance, NatGateway, Subnet
 if TYPE_CHECKING:
     from vpclab.cloud import Cloud
 
-__all__ = ["INTERNET", "INTERNET_HOST", "THREE_TIER", "Check", "DesignReport", "NatPerZone", "Requirement", "RequirementResult",
-           "Spread", "check_design", "members"]
+__all__ = ["INTERNET", "INTERNET_HOST", "THREE_TIER", "Check", "DesignReport", "NatPerZone", "Requirement",
+           "RequirementResult", "Spread", "check_design", "members"]
 
 INTERNET = "internet"
 INTERNET_HOST = "198.51.100.10"
