@@ -95,7 +95,7 @@ def jupyter_env(home: Path) -> dict[str, str]:
             "JUPYTER_DATA_DIR": os.environ.get("JUPYTER_DATA_DIR", str(home / "data"))}
 
 
-def drive_widget(frame: Any, action: dict[str, Any], timeout_ms: int = 15_000) -> tuple[str, str]:
+def drive_widget(frame: Any, action: dict[str, Any], timeout_ms: int = 60_000) -> tuple[str, str]:
     """Do the action's steps inside the widget ``frame``; returns the view's text before and after.
 
     Fails unless the view's text changed and shows ``expect`` (absent before)."""
