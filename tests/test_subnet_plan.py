@@ -40,6 +40,12 @@ def test_a_prefix_too_long_for_the_count_is_refused() -> None:
         plan_subnets("10.0.0.0/16", ["a", "b"], ["x", "y"], prefix=17)
 
 
+def test_a_vpc_that_holds_one_block_of_the_size_says_block_not_blocks() -> None:
+    with pytest.raises(InvalidValue) as caught:
+        plan_subnets("10.0.0.0/26", ["web", "db"], ["a"], prefix=26)
+    assert caught.value.message == "10.0.0.0/26 holds only 1 block of /26, and the plan needs 2"
+
+
 @pytest.mark.parametrize(("tiers", "azs", "text"), [([], ["a"], "at least one tier"),
                                                     (["web", "web"], ["a"], "a tier is named twice")])
 def test_bad_plans_get_clear_errors(tiers: list[str], azs: list[str], text: str) -> None:
@@ -65,6 +71,15 @@ def test_overlaps_are_listed_in_input_order() -> None:
     assert [(str(a), str(b)) for a, b in pairs] == [
         ("10.0.0.0/16", "10.0.5.0/24"), ("10.0.0.0/16", "10.0.0.0/8"),
         ("10.1.0.0/16", "10.0.0.0/8"), ("10.0.5.0/24", "10.0.0.0/8")]
+
+
+@pytest.mark.parametrize(("azs", "summary"), [(["a"], "1 subnet of /28 in 10.0.0.0/16"),
+                                               (["a", "b"], "2 subnets of /28 in 10.0.0.0/16")])
+def test_the_summary_says_subnet_for_one_and_subnets_for_more(azs: list[str], summary: str) -> None:
+    plan = plan_subnets("10.0.0.0/16", ["web"], azs, prefix=28)
+    bundle = plan._repr_mimebundle_()
+    assert plan.summary == summary and bundle["text/plain"].splitlines()[0] == summary
+    assert f"{summary}</caption>" in bundle["text/html"]
 
 
 def test_plan_displays_as_text_and_html() -> None:

@@ -59,11 +59,16 @@ def test_typing_tiers_changes_the_rows() -> None:
     assert "4 subnets of /24" in view.value and "<td>app</td>" not in view.value
 
 
+def test_a_plan_of_one_subnet_says_subnet() -> None:
+    view = planner_view(tiers="web", azs=1, prefix=28, tree=False)
+    assert "<caption>1 subnet of /28 in 10.0.0.0/16</caption>" in view
+
+
 def test_the_prefix_slider_follows_the_vpc_block() -> None:
     vpc, _, azs, prefix, _, view = _parts(subnet_planner())
     vpc.value = "172.16.0.0/26"
     assert prefix.min == 26 and prefix.value == 26
-    assert "vpclab-error" in view.value and "holds only 1 blocks of /26, and the plan needs 6" in view.value
+    assert "vpclab-error" in view.value and "holds only 1 block of /26, and the plan needs 6" in view.value
     prefix.value = 28
     assert "holds only 4 blocks of /28, and the plan needs 6" in view.value
     azs.value = 1
@@ -145,3 +150,10 @@ def test_without_graphviz_the_tree_is_an_outline(monkeypatch: pytest.MonkeyPatch
     text = planner_view()
     assert "<svg" not in text and "<pre>10.0.0.0/21  (2,048 addresses, 2,043 usable)  &lt;" in text
     assert "the graphviz program &#x27;dot&#x27; is not installed" in text
+
+
+def test_free_space_says_one_block_or_blocks() -> None:
+    from vpclab.widgets.subnet_planner import planner_view
+
+    assert "in one block: 10.0.0.128/25" in planner_view("10.0.0.0/24", ("a",), 1, 25, tree=False)
+    assert "in 2 blocks: 10.0.0.64/26, 10.0.0.128/25" in planner_view("10.0.0.0/24", ("a",), 1, 26, tree=False)

@@ -51,11 +51,17 @@ class SubnetPlan(Displayable):
                         azs=", ".join(dict.fromkeys(p.az for p in self.subnets))),
         )
 
+    @property
+    def summary(self) -> str:
+        """One line: how many subnets of which size, in which VPC block."""
+        key = "plan.summary_one" if len(self.subnets) == 1 else "plan.summary"
+        return message(key, vpc=self.vpc, count=len(self.subnets), prefix=self.prefix)
+
     def _rows(self) -> list[tuple[str, str, str, str]]:
         return [(p.tier, p.az, str(p.cidr), f"{p.cidr.usable:,}") for p in self.subnets]
 
     def _text_(self) -> str:
-        lines = [message("plan.summary", vpc=self.vpc, count=len(self.subnets), prefix=self.prefix)]
+        lines = [self.summary]
         lines += [f"  {tier:<10} {az:<16} {cidr:<18} {usable}" for tier, az, cidr, usable in self._rows()]
         if self.spare:
             lines.append(message("plan.spare", blocks=", ".join(str(c) for c in self.spare)))
@@ -65,7 +71,7 @@ class SubnetPlan(Displayable):
         table = html_table(
             [message("label.tier"), "AZ", "CIDR", message("label.usable")],
             self._rows(),
-            caption=message("plan.summary", vpc=self.vpc, count=len(self.subnets), prefix=self.prefix),
+            caption=self.summary,
         )
         spare = ", ".join(str(c) for c in self.spare)
         return table + (f"<p>{message('plan.spare', blocks=spare)}</p>" if spare else "")
@@ -101,7 +107,8 @@ def plan_subnets(
     if have < needed:
         raise InvalidValue(
             "InvalidSubnet.Range",
-            message("plan.not_enough", vpc=block, prefix=prefix, have=have, needed=needed),
+            message("plan.not_enough_one" if have == 1 else "plan.not_enough", vpc=block, prefix=prefix,
+                    have=have, needed=needed),
             fix=message("plan.not_enough_fix"),
         )
     # only the parts the plan uses: a /16 holds 4,096 /28s, and making them all is slow

@@ -12,6 +12,7 @@ MESSAGES: dict[str, str] = {
     "planner.bad_azs": "the planner knows {most} Availability Zones, so {azs} is not a number of AZs it can plan",
     "planner.bad_azs_fix": "choose from 1 to {most} AZs ({names})",
     "planner.free": "free space left: {addresses} addresses ({share} of the VPC) in {count} blocks: {blocks}",
+    "planner.free_one": "free space left: {addresses} addresses ({share} of the VPC) in one block: {blocks}",
     "planner.full": "no free space left: the subnets use the whole VPC block",
     "planner.planned": "{cidr} ({tier} in {az})",
     "planner.existing_block": "existing subnet {cidr}",

@@ -49,7 +49,7 @@ def _free_html(vpc: Cidr, used: Sequence[Cidr]) -> str:
     if not free:
         return f"<p>{html.escape(message('planner.full'))}</p>"
     addresses = sum(block.total for block in free)
-    text = message("planner.free", addresses=f"{addresses:,}", count=len(free),
+    text = message("planner.free_one" if len(free) == 1 else "planner.free", addresses=f"{addresses:,}", count=len(free),
                    share=f"{addresses / vpc.total:.1%}", blocks=", ".join(str(b) for b in free))
     return f"<p>{html.escape(text)}</p>"
 
@@ -92,7 +92,7 @@ def planner_view(vpc: str = "10.0.0.0/16", tiers: str | Sequence[str] = ("public
         others = [parse(b) for b in _names(existing)]
         rows = [(p.tier, p.az, str(p.cidr), f"{p.cidr.usable:,}") for p in plan.subnets]
         table = html_table([message("label.tier"), "AZ", "CIDR", message("label.usable")], rows,
-                           caption=message("plan.summary", vpc=plan.vpc, count=len(rows), prefix=plan.prefix))
+                           caption=plan.summary)
         parts = [table, _free_html(plan.vpc, [p.cidr for p in plan.subnets] + others),
                  _warnings_html(plan, others)]
         if tree:

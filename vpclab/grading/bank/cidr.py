@@ -1,18 +1,30 @@
 """Questions about CIDR blocks and subnets (lesson and exercises 02_cidr_subnets).
 
 ``cidr.cN`` are the lesson's "check your understanding" questions (not graded);
-``cidr.qN`` are the graded exercise questions. Each answer is computed by the engine.
+``cidr.qN`` are the graded exercise questions. Each answer is computed by the engine:
+q1–q8 with block arithmetic, q9–q12 in the world that :func:`world` builds (the lesson's
+worked example plus a batch tier; the exercise notebook shows the same world).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from vpclab.cidr import network_of, parse
 from vpclab.cidr_rules import validate_subnet_cidr
-from vpclab.errors import VpcLabError
+from vpclab.cloud import Cloud
+from vpclab.errors import InvalidValue, VpcLabError
 from vpclab.grading.questions import Question
-from vpclab.subnet_plan import free_space
+from vpclab.i18n import message
+from vpclab.subnet_plan import find_overlaps, free_space
 
-__all__ = ["ASSIGNMENTS", "QUESTIONS"]
+__all__ = ["ASSIGNMENTS", "QUESTIONS", "world"]
+
+LAB_VPC = "10.0.0.0/16"
+POSTGRES = 5432
+REFUSED_BLOCK = "10.0.4.0/22"  # q10: the larger database subnet someone asks for
+REPAIR_PREFIX = 24  # q11: the size of the database subnet to add instead
+REACHABLE = "REACHABLE"  # the answer to "what stops it?" when nothing does
 
 
 def _can_be_subnet(block: str, vpc: str) -> bool:
@@ -28,6 +40,76 @@ def _first_free(vpc: str, used: list[str], prefix: int) -> str:
         if gap.prefix <= prefix:
             return str(gap.subnets(prefix)[0] if gap.prefix < prefix else gap)
     raise AssertionError("the question's VPC must have room")  # pragma: no cover
+
+
+def world(*, reports: bool = False) -> Cloud:
+    """The lesson's worked example and one more tier. VPC ``lab`` 10.0.0.0/16; subnet ``app``
+    10.0.2.0/24 (AZ a) with ``app-server`` in ``app-sg``; subnet ``db`` 10.0.5.0/24 (AZ b)
+    with ``db-server`` in ``db-sg``, which allows TCP 5432 only from members of ``app-sg``;
+    subnet ``batch`` 10.0.8.0/24 (AZ c) with ``batch-server`` in a new group ``batch-sg``.
+
+    With ``reports``, the VPC also has the secondary block 10.1.0.0/16 with subnet
+    ``reports`` 10.1.0.0/24 (AZ a) and ``reports-server`` in ``reports-sg``, and ``db-sg``
+    also allows TCP 5432 from members of ``reports-sg``. No route is added by hand.
+    """
+    cloud = Cloud(seed=0)
+    vpc = cloud.create_vpc(LAB_VPC, name="lab")
+    app = cloud.create_subnet(vpc, "10.0.2.0/24", az="a", name="app")
+    db = cloud.create_subnet(vpc, "10.0.5.0/24", az="b", name="db")
+    app_sg = cloud.create_security_group(vpc, "app-sg")
+    db_sg = cloud.create_security_group(vpc, "db-sg")
+    cloud.allow(db_sg, POSTGRES, source=app_sg)
+    cloud.launch(app, "app-server", app_sg)
+    cloud.launch(db, "db-server", db_sg)
+    batch = cloud.create_subnet(vpc, "10.0.8.0/24", az="c", name="batch")
+    cloud.launch(batch, "batch-server", cloud.create_security_group(vpc, "batch-sg"))
+    if reports:
+        cloud.associate_vpc_cidr_block(vpc, "10.1.0.0/16")
+        subnet = cloud.create_subnet(vpc, "10.1.0.0/24", az="a", name="reports")
+        reports_sg = cloud.create_security_group(vpc, "reports-sg")
+        cloud.allow(db_sg, POSTGRES, source=reports_sg)
+        cloud.launch(subnet, "reports-server", reports_sg)
+    return cloud
+
+
+def _to_database(source: str, *, reports: bool = False) -> str:
+    """q9, q12: the code of what stops ``source`` opening TCP 5432 to ``db-server``, or REACHABLE."""
+    blocker = world(reports=reports).trace(source, "db-server", "tcp", POSTGRES).blocker
+    return REACHABLE if blocker is None else blocker.code
+
+
+def _taken(cloud: Cloud) -> list[str]:
+    """The blocks of the subnets of ``lab``, in address order."""
+    return [s.cidr for s in cloud.subnets("lab")]
+
+
+def _overlapped() -> str:
+    """q10: the existing subnet that the refused block shares addresses with."""
+    (pair,) = find_overlaps([*_taken(world()), REFUSED_BLOCK])
+    (other,) = [c for c in pair if str(c) != REFUSED_BLOCK]
+    return str(other)
+
+
+def _subnet_accepted(answer: Any) -> bool:
+    """q11: a /24 that AWS creates as a new database subnet in AZ c of ``lab`` (rebuilt here)."""
+    if not isinstance(answer, str):
+        raise InvalidValue("InvalidParameterValue",
+                           message("cidr.exercise.not_text", value=repr(answer), type=type(answer).__name__),
+                           fix=message("cidr.exercise.not_text_fix"))
+    block = parse(answer)
+    if block.prefix != REPAIR_PREFIX:
+        raise InvalidValue("InvalidParameterValue",
+                           message("cidr.exercise.wrong_size", cidr=block, prefix=block.prefix,
+                                   wanted=REPAIR_PREFIX),
+                           fix=message("cidr.exercise.wrong_size_fix", wanted=REPAIR_PREFIX))
+    cloud = world()
+    try:
+        cloud.create_subnet("lab", str(block), az="c", name="db-c")
+    except VpcLabError as err:  # AWS's reason, without vpclab's suggestion of a free block
+        raise type(err)(err.code, message("cidr.exercise.refused", cidr=block, problem=err.message),
+                        fix=message("cidr.exercise.refused_fix", vpc=LAB_VPC,
+                                    subnets=", ".join(_taken(cloud)))) from None
+    return True
 
 
 QUESTIONS = (
@@ -49,8 +131,13 @@ QUESTIONS = (
         "cidr",
         lambda: _first_free("10.0.0.0/16", ["10.0.0.0/24", "10.0.1.0/24", "10.0.3.0/24"], 24),
     ),
+    Question("cidr.q9", "choice", lambda: _to_database("batch-server")),
+    Question("cidr.q10", "cidr", _overlapped),
+    Question("cidr.q11", "data", lambda: _first_free(LAB_VPC, _taken(world()), REPAIR_PREFIX),
+             accepts=_subnet_accepted),
+    Question("cidr.q12", "choice", lambda: _to_database("reports-server", reports=True)),
 )
 
 ASSIGNMENTS = {
-    "02_cidr_subnets": tuple(f"cidr.q{n}" for n in range(1, 9)),
+    "02_cidr_subnets": tuple(f"cidr.q{n}" for n in range(1, 13)),
 }
