@@ -49,7 +49,8 @@ def _free_html(vpc: Cidr, used: Sequence[Cidr]) -> str:
     if not free:
         return f"<p>{html.escape(message('planner.full'))}</p>"
     addresses = sum(block.total for block in free)
-    text = message("planner.free_one" if len(free) == 1 else "planner.free", addresses=f"{addresses:,}", count=len(free),
+    key = "planner.free_one" if len(free) == 1 else "planner.free"
+    text = message(key, addresses=f"{addresses:,}", count=len(free),
                    share=f"{addresses / vpc.total:.1%}", blocks=", ".join(str(b) for b in free))
     return f"<p>{html.escape(text)}</p>"
 
