@@ -153,7 +153,7 @@ def test_the_picture_draws_direct_connect_as_a_link_to_on_premises() -> None:
 def test_without_graphviz_the_view_shows_the_picture_as_text(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("vpclab.render.dot_available", lambda: False)
     view = connectivity_view(transit=True)
-    assert "<svg" not in view and "<pre>" in view and "transit gateway hub" in view
+    assert "<svg" not in view and "vpclab-outline" in view and "graphviz" in view and "transit gateway hub" in view
 
 
 # --- bad input stays inside the widget -------------------------------------------------------------

@@ -148,7 +148,7 @@ def test_a_plan_of_small_subnets_builds_only_the_blocks_it_uses() -> None:
 def test_without_graphviz_the_tree_is_an_outline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(render, "dot_available", lambda: False)
     text = planner_view()
-    assert "<svg" not in text and "<pre>10.0.0.0/21  (2,048 addresses, 2,043 usable)  &lt;" in text
+    assert "<svg" not in text and "vpclab-outline\">10.0.0.0/21  (2,048 addresses, 2,043 usable)  &lt;" in text
     assert "the graphviz program &#x27;dot&#x27; is not installed" in text
 
 

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 from vpclab.cidr import network_of
 from vpclab.i18n import message
 from vpclab.render import subnet_tree
-from vpclab.widgets.shell import panel, shown
+from vpclab.widgets.shell import panel, picture, shown
 
 __all__ = ["cidr_explorer", "explorer_html"]
 
@@ -27,9 +27,7 @@ def explorer_html(address: str, prefix: int, *, tree: bool = False) -> str:
         block = network_of(address, prefix)
         parts = [f"<h4>{html.escape(str(block))}</h4>", block._html_()]
         if tree and block.prefix <= 30:
-            svg = subnet_tree(block, levels=2)._svg_()
-            if svg:
-                parts.append(svg)
+            parts.append(picture(subnet_tree(block, levels=2)))
         return "".join(parts)
 
     return shown(render)

@@ -18,10 +18,9 @@ import ipywidgets as widgets
 from vpclab.cloud import Cloud
 from vpclab.errors import Conflict, InvalidValue
 from vpclab.i18n import message
-from vpclab.render import Diagram
 from vpclab.resources import TransitGateway, Vpc, VpcPeeringConnection, VpnConnection
 from vpclab.topology import topology
-from vpclab.widgets.shell import error_html, panel, shown
+from vpclab.widgets.shell import error_html, panel, picture, shown
 
 __all__ = [
     "ENDS",
@@ -141,11 +140,6 @@ def _built(cloud: Cloud, via_b: bool) -> tuple[list[str], list[str]]:
     return lines, problems
 
 
-def _picture(diagram: Diagram) -> str:
-    """The topology as SVG, or its text outline where graphviz's dot is missing."""
-    return diagram._svg_() or f"<pre>{html.escape(diagram.outline)}</pre>"
-
-
 def _end_name(end: str) -> str:
     return message(f"connect.end.{'on-premises' if end == OFFICE_HOST else end}")
 
@@ -175,11 +169,11 @@ def connectivity_view(*, peer_ab: bool = False, peer_bc: bool = False, via_b: bo
                             f"<ul>{items}</ul></div>"]
         if not trace:
             parts.append(f"<p><i>{html.escape(message('connect.press_trace'))}</i></p>")
-            parts.append(_picture(topology(cloud)))
+            parts.append(picture(topology(cloud)))
             return _BOX.format("".join(parts))
         if source == OFFICE_HOST and not vpn:
             parts.append(_WARNING.format(html.escape(message("connect.not_connected"))))
-            parts.append(_picture(topology(cloud)))
+            parts.append(picture(topology(cloud)))
             return _BOX.format("".join(parts))
         result = cloud.trace(source, destination, "tcp", SSH)
         names = {"source": _end_name(source), "destination": _end_name(destination)}
@@ -191,7 +185,7 @@ def connectivity_view(*, peer_ab: bool = False, peer_bc: bool = False, via_b: bo
                            direction=first.direction)
             verdict = (f'<p style="color:#cf222e"><b>{html.escape(head)}</b><br>'
                        f"{html.escape(first.message)}</p>")
-        parts += [verdict, _picture(topology(cloud, result)),
+        parts += [verdict, picture(topology(cloud, result)),
                   f"<details><summary>{html.escape(message('connect.hops'))}</summary>{result._html_()}</details>"]
         return _BOX.format("".join(parts))
 

@@ -25,7 +25,7 @@ from vpclab.requirements import (
     members,
 )
 from vpclab.topology import topology
-from vpclab.widgets.shell import panel, shown
+from vpclab.widgets.shell import panel, picture, shown
 
 if TYPE_CHECKING:
     from vpclab.cloud import Cloud
@@ -65,9 +65,7 @@ def board_view(cloud: Cloud, requirement_id: str, requirements: tuple[Check, ...
         if pair is not None:
             trace = cloud.trace(pair[0], pair[1], pair[2], pair[3])
             parts.append(trace._html_())
-            svg = topology(cloud, trace)._svg_()
-            if svg:
-                parts.append(svg)
+            parts.append(picture(topology(cloud, trace)))
         return "".join(parts)
 
     return shown(render)

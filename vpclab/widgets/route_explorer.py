@@ -20,7 +20,7 @@ from vpclab.errors import NotFound
 from vpclab.i18n import message
 from vpclab.resources import Instance, Subnet
 from vpclab.topology import topology
-from vpclab.widgets.shell import panel, shown
+from vpclab.widgets.shell import panel, picture, shown
 
 __all__ = ["lesson_world", "route_explorer", "route_view"]
 
@@ -104,9 +104,7 @@ def route_view(cloud: Cloud, subnet: object, destination: str) -> str:
         parts.append(f"<div><b>{'✓' if trace.reachable else '✗'} {html.escape(trace._headline())}</b></div>")
         parts += [f'<div style="color:#cf222e">✗ <b>{html.escape(e.code)}</b>: {html.escape(e.message)}</div>'
                   for e in trace.explanations]
-        svg = topology(cloud, trace)._svg_()
-        if svg:
-            parts.append(svg)
+        parts.append(picture(topology(cloud, trace)))
         return "".join(parts)
 
     return shown(render)

@@ -16,8 +16,9 @@ import ipywidgets as widgets
 
 from vpclab.errors import VpcLabError
 from vpclab.i18n import message
+from vpclab.render import Diagram
 
-__all__ = ["error_html", "panel", "shown"]
+__all__ = ["error_html", "panel", "picture", "shown"]
 
 
 def error_html(err: Exception) -> str:
@@ -25,6 +26,15 @@ def error_html(err: Exception) -> str:
     text = str(err) if isinstance(err, VpcLabError) else message(
         "widget.unexpected", kind=type(err).__name__, error=err)
     return f'<div class="vpclab-error" style="color:#cf222e;white-space:pre-wrap">✗ {html.escape(text)}</div>'
+
+
+def picture(diagram: Diagram) -> str:
+    """A graph for a widget's view: SVG, or its text outline and how to install graphviz."""
+    svg = diagram._svg_()
+    if svg:
+        return svg
+    return (f'<pre class="vpclab-outline">{html.escape(diagram.outline)}</pre>'
+            f"<p><i>{html.escape(message('render.no_dot'))}</i></p>")
 
 
 def shown(render: Callable[[], str]) -> str:

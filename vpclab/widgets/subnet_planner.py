@@ -23,7 +23,7 @@ from vpclab.errors import InvalidValue, VpcLabError
 from vpclab.i18n import message
 from vpclab.render import MAX_TREE_LEVELS, subnet_tree
 from vpclab.subnet_plan import SubnetPlan, find_overlaps, free_space, plan_subnets
-from vpclab.widgets.shell import panel, shown
+from vpclab.widgets.shell import panel, picture, shown
 
 __all__ = ["planner_view", "subnet_planner"]
 
@@ -77,8 +77,7 @@ def _tree_html(plan: SubnetPlan) -> str:
     levels = max(1, min(MAX_TREE_LEVELS, plan.prefix - root.prefix))
     tree = subnet_tree(root, levels, highlight=[p.cidr for p in plan.subnets])
     caption = message("planner.tree", root=root, prefix=min(32, root.prefix + levels))
-    picture = tree._svg_() or f"<pre>{html.escape(tree.outline)}\n\n{html.escape(message('render.no_dot'))}</pre>"
-    return f"<p><i>{html.escape(caption)}</i></p>{picture}"
+    return f"<p><i>{html.escape(caption)}</i></p>{picture(tree)}"
 
 
 def planner_view(vpc: str = "10.0.0.0/16", tiers: str | Sequence[str] = ("public", "app", "db"),
