@@ -173,7 +173,8 @@ def test_recorded_answers_take_the_last_answer_per_question() -> None:
         {"not": "a record"},
     )
     answers = recorded_answers(nb)
-    assert answers["cidr.q1"] == 1019 and set(answers) == {"cidr.q1", "cidr.q2"}
+    assert answers["cidr.q1"].answer == 1019 and answers["cidr.q1"].variant == "default"
+    assert set(answers) == {"cidr.q1", "cidr.q2"}
     score = score_answers("02_cidr_subnets", answers)
     assert (score.score, score.max_score) == (1, 12)
     assert [q.status for q in score.questions][:2] == ["correct", "unanswered"]

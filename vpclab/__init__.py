@@ -29,6 +29,7 @@ from vpclab.errors import (
     VpcLabWarning,
 )
 from vpclab.grading.check import check
+from vpclab.grading.variant import start
 from vpclab.kernel import register_on_import as _register_on_import
 from vpclab.render import subnet_tree
 from vpclab.subnet_plan import find_overlaps, free_space, plan_subnets
@@ -52,6 +53,7 @@ __all__ = [
     "parse",
     "plan_subnets",
     "secondary_cidr_table",
+    "start",
     "subnet_tree",
     "validate_secondary_cidr",
     "validate_subnet_cidr",

@@ -88,6 +88,7 @@ def exercise_from_solution(solution: nbformat.NotebookNode, name: str) -> nbform
             cell.source = strip_solutions(cell.source, f"{name}, cell {index}")
             cell.outputs = []
             cell.execution_count = None
+            cell.metadata.pop("execution", None)  # run times of the solution: noise in an exercise
         cell.pop("id", None)
     meta = exercise.metadata.setdefault("vpclab", {})
     meta["assignment"] = name

@@ -9,13 +9,15 @@ can re-grade it later in its own process. ``...`` (Ellipsis) means "not answered
 from __future__ import annotations
 
 import html
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 from vpclab.display import Displayable
 from vpclab.errors import VpcLabError
 from vpclab.grading.answers import AnswerFormatError, canonical, jsonable
-from vpclab.grading.questions import question
+from vpclab.grading.questions import assignment_of, question
+from vpclab.grading.variant import Variant, active, using
 from vpclab.i18n import message
 
 __all__ = ["ANSWER_MIME", "Feedback", "check", "evaluate"]
@@ -28,12 +30,14 @@ _STYLE = {
     "incorrect": ("#cf222e", "✗"),
     "unreadable": ("#9a6700", "?"),
     "unanswered": ("#57606a", "…"),
+    "public-passed": ("#0969da", "✓"),
 }
 
 
 @dataclass(frozen=True, slots=True)
 class Feedback(Displayable):
-    """The verdict on one answer. ``status`` is correct, incorrect, unreadable or unanswered."""
+    """The verdict on one answer. ``status`` is correct, incorrect, unreadable, unanswered, or
+    public-passed (the public checks passed; hidden ones are left to the grader)."""
 
     question: str
     status: str
@@ -76,23 +80,37 @@ class Feedback(Displayable):
         return {ANSWER_MIME: self.record()}
 
 
-def evaluate(question_id: str, answer: Any, *, variant: str = DEFAULT_VARIANT) -> Feedback:
-    """Grade ``answer`` to the question ``question_id`` and say why."""
+def evaluate(question_id: str, answer: Any, *, variant: Variant | None = None, graded: bool = False) -> Feedback:
+    """Judge ``answer`` to ``question_id`` in ``variant`` (default: the one in force) and say why.
+
+    ``graded=False`` (a learner's ``check``) runs the public checks and says that hidden ones
+    exist; ``graded=True`` (the grader) runs them all."""
     asked = question(question_id)
+    assignment = assignment_of(question_id)
+    chosen = variant or (active(assignment) if assignment else None)
+    tag = chosen.id if chosen else DEFAULT_VARIANT
     if answer is Ellipsis:
-        return Feedback(question_id, "unanswered", message("check.unanswered"), None, None, variant)
+        return Feedback(question_id, "unanswered", message("check.unanswered"), None, None, tag)
     recorded = jsonable(answer)
     try:
         given = canonical(asked.kind, answer)
     except AnswerFormatError as err:
-        return Feedback(question_id, "unreadable", str(err), asked.hint, recorded, variant)
-    try:
-        right = asked.is_right(given)
-    except VpcLabError as err:  # a judged answer (a design, a rule list) the engine refuses
-        return Feedback(question_id, "incorrect", str(err), asked.hint, recorded, variant)
-    if right:
-        return Feedback(question_id, "correct", message("check.correct"), None, recorded, variant)
-    return Feedback(question_id, "incorrect", message("check.incorrect"), asked.hint, recorded, variant)
+        return Feedback(question_id, "unreadable", str(err), asked.hint, recorded, tag)
+    with using(chosen) if chosen else nullcontext():
+        try:
+            right = asked.is_right(given)
+            failed = [key for key, judge in asked.hidden if not judge(given)] if right and graded else []
+        except VpcLabError as err:  # a judged answer (a design, a rule list) the engine refuses
+            return Feedback(question_id, "incorrect", str(err), asked.hint, recorded, tag)
+    if not right:
+        return Feedback(question_id, "incorrect", message("check.incorrect"), asked.hint, recorded, tag)
+    if failed:
+        text = message("check.hidden_failed", checks="; ".join(message(key) for key in failed))
+        return Feedback(question_id, "incorrect", text, asked.hint, recorded, tag)
+    if asked.hidden and not graded:
+        text = message("check.public_passed", count=len(asked.hidden))
+        return Feedback(question_id, "public-passed", text, None, recorded, tag)
+    return Feedback(question_id, "correct", message("check.correct"), None, recorded, tag)
 
 
 def check(question_id: str, answer: Any) -> Feedback | None:

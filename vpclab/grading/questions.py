@@ -17,7 +17,7 @@ from vpclab.errors import NotFound
 from vpclab.grading.answers import KINDS, canonical
 from vpclab.i18n import message
 
-__all__ = ["Question", "assignment_questions", "question"]
+__all__ = ["Question", "assignment_of", "assignment_questions", "question"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,9 @@ class Question:
     #: For questions with more than one right answer (a repair, a design): judges the
     #: canonical answer. ``solve`` then gives one accepted answer.
     accepts: Callable[[Any], bool] | None = None
+    #: Checks run only by the grader, each ``(message key naming it, judge)``. In the notebook,
+    #: ``check`` says they exist and will be graded later; it never says "all passed".
+    hidden: tuple[tuple[str, Callable[[Any], bool]], ...] = ()
 
     def is_right(self, given: Any) -> bool:
         """Whether ``given`` (a canonical answer) is right."""
@@ -66,6 +69,12 @@ def question(question_id: str) -> Question:
             message("check.unknown_question", question=question_id),
             fix=message("check.unknown_question_fix", known=", ".join(near)),
         ) from None
+
+
+def assignment_of(question_id: str) -> str | None:
+    """The assignment whose exercises grade ``question_id`` (None for a lesson's own questions)."""
+    _, assignments = _bank()
+    return next((name for name, ids in assignments.items() if question_id in ids), None)
 
 
 def assignment_questions(assignment: str) -> tuple[Question, ...]:

@@ -16,12 +16,14 @@ import nbformat
 
 from vpclab.display import Displayable, html_table
 from vpclab.errors import InvalidValue
-from vpclab.grading.check import ANSWER_MIME, evaluate
+from vpclab.grading.check import ANSWER_MIME, DEFAULT_VARIANT, evaluate
 from vpclab.grading.questions import assignment_questions
+from vpclab.grading.variant import Variant
 from vpclab.i18n import message
 
 __all__ = [
     "QuestionScore",
+    "Recorded",
     "Score",
     "execute_notebook",
     "grade_notebook",
@@ -46,6 +48,9 @@ class QuestionScore:
 class Score(Displayable):
     assignment: str
     questions: tuple[QuestionScore, ...]
+    learner: str | None = None
+    variant: str = DEFAULT_VARIANT
+    flags: tuple[str, ...] = ()  # things a teacher should look at (another learner's variant, …)
 
     @property
     def score(self) -> int:
@@ -59,6 +64,7 @@ class Score(Displayable):
         lines = [message("grade.total", assignment=self.assignment, score=self.score,
                          max_score=self.max_score)]
         lines += [f"  {q.question:<10} {q.points}/{q.max_points} {q.status}" for q in self.questions]
+        lines += [f"  ! {flag}" for flag in self.flags]
         return "\n".join(lines)
 
     def _html_(self) -> str:
@@ -85,27 +91,47 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
     return nb
 
 
-def recorded_answers(nb: nbformat.NotebookNode) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """One answer as the notebook recorded it: the answer (or NOT_ANSWERED) and its variant id."""
+
+    answer: Any
+    variant: str
+
+
+def recorded_answers(nb: nbformat.NotebookNode) -> dict[str, Recorded]:
     """The last answer recorded for each question, in cell order."""
-    answers: dict[str, Any] = {}
+    answers: dict[str, Recorded] = {}
     for cell in nb.cells:
         for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
             record = output.get("data", {}).get(ANSWER_MIME)
             if isinstance(record, Mapping) and isinstance(record.get("question"), str):
                 answered = record.get("answered") is True
-                answers[record["question"]] = record.get("answer") if answered else NOT_ANSWERED
+                tag = record.get("variant")
+                variant = tag if isinstance(tag, str) else DEFAULT_VARIANT
+                answers[record["question"]] = Recorded(record.get("answer") if answered else NOT_ANSWERED, variant)
     return answers
 
 
-def score_answers(assignment: str, answers: Mapping[str, Any]) -> Score:
-    """Grade recorded answers against the assignment's questions."""
-    results = []
+def score_answers(assignment: str, answers: Mapping[str, Recorded | Any], *, learner: str | None = None) -> Score:
+    """Grade recorded answers, in ``learner``'s variant, against the assignment's questions.
+
+    Every check runs, hidden ones too. An answer recorded in another variant is graded in the
+    learner's own variant all the same, and flagged."""
+    variant = Variant(assignment, learner)
+    results, flags = [], []
     for asked in assignment_questions(assignment):
-        given = answers.get(asked.id, NOT_ANSWERED)
-        verdict = evaluate(asked.id, ... if given is NOT_ANSWERED else given)
+        given = answers.get(asked.id, Recorded(NOT_ANSWERED, variant.id))
+        if not isinstance(given, Recorded):
+            given = Recorded(given, variant.id)
+        if given.answer is not NOT_ANSWERED and given.variant != variant.id:
+            flags.append(message("variant.mismatch", question=asked.id, recorded=given.variant,
+                                 learner=learner or DEFAULT_VARIANT, expected=variant.id))
+        verdict = evaluate(asked.id, ... if given.answer is NOT_ANSWERED else given.answer, variant=variant,
+                           graded=True)
         points = asked.points if verdict.correct else 0
         results.append(QuestionScore(asked.id, points, asked.points, verdict.status, verdict.text))
-    return Score(assignment, tuple(results))
+    return Score(assignment, tuple(results), learner=learner, variant=variant.id, flags=tuple(flags))
 
 
 def execute_notebook(nb: nbformat.NotebookNode, *, cwd: str | Path, timeout: int = 60

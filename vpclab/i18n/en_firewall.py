@@ -71,6 +71,7 @@ MESSAGES: dict[str, str] = {
     "fw.lab.bad_source_port": "a client of this kind ({who}) picks its source port from {low}–{high}; {port!r} is outside that range",
     "fw.lab.bad_source_port_fix": "give a whole number from {low} to {high}",
     # --- the repair question (fw.q6) ----------------------------------------------------------------
+    "fw.repair.hidden_closed": "the NACL must still stop SSH, HTTP, MySQL and RDP on the way in",
     "fw.repair.not_rules": "the answer must be a list of NACL entries, each one a dict",
     "fw.repair.not_rules_fix": "write for example [{{'rule_number': 100, 'protocol': 'tcp', 'action': 'allow', 'cidr': '0.0.0.0/0', 'egress': False, 'port': 443}}, ...]",
     "fw.repair.bad_keys": "the entry {entry} has unknown keys ({unknown}) or lacks keys ({missing})",

@@ -136,19 +136,29 @@ def _entries(answer: Any) -> list[dict[str, Any]]:
     return entries
 
 
-def _repair_accepted(answer: Any) -> bool:
-    """HTTPS works for every kind of client, and the NACL still stops SSH, HTTP, MySQL and RDP
-    on the way in (the security group of this server lets every TCP port in)."""
+def _repaired(answer: Any) -> tuple[Cloud, Instance]:
+    """The lab with a new custom NACL holding the learner's entries (its security group lets
+    every TCP port in, so only the NACL decides)."""
     cloud, _, web = _web(nacl=[], sg_ports=(0, 65535))
     acl = cloud.network_acl_for(web.subnet_id)
     for entry in _entries(answer):
         cloud.create_network_acl_entry(acl, **entry)
+    return cloud, web
+
+
+def _repair_serves(answer: Any) -> bool:
+    """Public check: HTTPS works for every kind of client's ephemeral port."""
+    cloud, web = _repaired(answer)
     client_ports = sorted({port for bounds in EPHEMERAL_RANGES.values() for port in bounds})
-    serves = all(_https(cloud, web, source_port=port, client=client).reachable
-                 for client in (CLIENT, OTHER_CLIENT) for port in client_ports)
+    return all(_https(cloud, web, source_port=port, client=client).reachable
+               for client in (CLIENT, OTHER_CLIENT) for port in client_ports)
+
+
+def _repair_stays_closed(answer: Any) -> bool:
+    """Hidden check: the NACL still stops SSH, HTTP, MySQL and RDP on the way in."""
+    cloud, web = _repaired(answer)
     closed = [cloud.trace(CLIENT, web, "tcp", service_port(name)).blocker for name in _MUST_STAY_CLOSED]
-    return serves and all(b is not None and b.code == "SUBNET_ACL_RESTRICTION" and b.direction == "forward"
-                          for b in closed)
+    return all(b is not None and b.code == "SUBNET_ACL_RESTRICTION" and b.direction == "forward" for b in closed)
 
 
 def _repair_answer() -> list[dict[str, Any]]:
@@ -195,7 +205,8 @@ QUESTIONS = (
     Question("fw.q3", "choice", lambda: _code(_q3_trace())),
     Question("fw.q4", "choice", lambda: _direction(_q3_trace())),
     Question("fw.q5", "count", _q5_rule),
-    Question("fw.q6", "data", _repair_answer, points=2, accepts=_repair_accepted),
+    Question("fw.q6", "data", _repair_answer, points=2, accepts=_repair_serves,
+             hidden=(("fw.repair.hidden_closed", _repair_stays_closed),)),
     Question("fw.q7", "count", lambda: service_port("PostgreSQL")),
     Question("fw.q8", "bool", _resolver_reachable),
 )
