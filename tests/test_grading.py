@@ -84,7 +84,7 @@ def test_jsonable_keeps_answers_plain() -> None:
 
 def test_every_question_can_be_solved_and_has_a_hint() -> None:
     for q in QUESTIONS.values():
-        assert evaluate(q.id, q.solve()).correct, q.id
+        assert evaluate(q.id, q.solve(), graded=True).correct, q.id  # every check, hidden ones too
         assert q.hint
 
 
