@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from vpclab.cloud import Cloud
 
 __all__ = ["INTERNET", "INTERNET_HOST", "THREE_TIER", "Check", "DesignReport", "NatPerZone", "Requirement",
-           "RequirementResult", "Spread", "check_design", "members"]
+           "RequirementResult", "Spread", "check_design", "members", "three_tier"]
 
 INTERNET = "internet"
 INTERNET_HOST = "198.51.100.10"
@@ -185,19 +185,26 @@ def check_design(cloud: Cloud, requirements: Iterable[Check] | None = None) -> D
     return DesignReport([_check(cloud, item) for item in (THREE_TIER if requirements is None else requirements)])
 
 
-#: The capstone's requirements: a three-tier web application across two Availability Zones.
-THREE_TIER: tuple[Check, ...] = (
-    Spread("R1", "web", 2),
-    Spread("R2", "app", 2),
-    Spread("R3", "db", 2),
-    Requirement("R4", INTERNET, "web", 443, True),
-    Requirement("R5", INTERNET, "web", 22, False),
-    Requirement("R6", INTERNET, "app", 8080, False),
-    Requirement("R7", INTERNET, "db", 5432, False),
-    Requirement("R8", "web", "app", 8080, True),
-    Requirement("R9", "app", "db", 5432, True),
-    Requirement("R10", "web", "db", 5432, False),
-    Requirement("R11", "app", INTERNET, 443, True),
-    Requirement("R12", "db", INTERNET, 443, False),
-    NatPerZone("R13", "app"),
-)
+def three_tier(zones: int = 2, app_port: int = 8080, db_port: int = 5432) -> tuple[Check, ...]:
+    """The capstone's requirements: a three-tier web application across ``zones`` Availability
+    Zones, its app tier listening on ``app_port`` and its database on ``db_port``."""
+    return (
+        Spread("R1", "web", zones),
+        Spread("R2", "app", zones),
+        Spread("R3", "db", zones),
+        Requirement("R4", INTERNET, "web", 443, True),
+        Requirement("R5", INTERNET, "web", 22, False),
+        Requirement("R6", INTERNET, "app", app_port, False),
+        Requirement("R7", INTERNET, "db", db_port, False),
+        Requirement("R8", "web", "app", app_port, True),
+        Requirement("R9", "app", "db", db_port, True),
+        Requirement("R10", "web", "db", db_port, False),
+        Requirement("R11", "app", INTERNET, 443, True),
+        Requirement("R12", "db", INTERNET, 443, False),
+        NatPerZone("R13", "app"),
+    )
+
+
+#: The capstone's requirements as the lesson states them: two Availability Zones, app on 8080,
+#: PostgreSQL on 5432.
+THREE_TIER: tuple[Check, ...] = three_tier()

@@ -29,6 +29,14 @@ MESSAGES: dict[str, str] = {
     # --- vpclab.grading.bank.endpoints -------------------------------------------------------
     "endpoints.want_route_tables": "this question wants a list of route table names (or ids) as text",
     "endpoints.want_route_tables_fix": "answer like ['some-rt', 'other-rt']: the route tables to associate with the S3 gateway endpoint",
+    # --- the per-learner numbers of the 07_endpoints exercises (parameters_table) ------------
+    "endpoints.params.caption": "Your numbers (variant {variant}); the questions name them, like p['services']",
+    "endpoints.params.name": "name",
+    "endpoints.params.value": "value",
+    "endpoints.params.meaning": "what it is",
+    "endpoints.params.services": "question 4: the AWS services the private instances must reach, one interface endpoint each",
+    "endpoints.params.azs": "question 4: in how many Availability Zones (one subnet each) every interface endpoint is",
+    "endpoints.params.s3_subnets": "question 5: the subnets that must reach S3 through the gateway endpoint",
     # --- hints: lesson 07_endpoints (vpce.cN) and its exercises (vpce.qN) ---------------
     "hint.vpce.c1": "the router takes the most specific matching route; compare the prefix list's ranges with 0.0.0.0/0",
     "hint.vpce.c2": "a gateway endpoint is only a route target: look at what create_vpc_endpoint gave it besides routes",
@@ -37,7 +45,7 @@ MESSAGES: dict[str, str] = {
     "hint.vpce.q2": "a peering connection carries only packets for addresses inside the peer VPC's CIDR (no edge-to-edge routing)",
     "hint.vpce.q3": "look at the reports subnet's route table: which route could match an S3 address?",
     "hint.vpce.q4": "each interface endpoint serves one service and has one network interface per chosen subnet (one subnet per AZ)",
-    "hint.vpce.q5": "associate the route tables that the app subnets use, and no table that another subnet uses",
+    "hint.vpce.q5": "associate the route tables that your subnets (p['s3_subnets']) use, and no table that another subnet uses",
     "hint.vpce.q6": "one of the three is only a route in your route tables; compare it with the two that process your data",
     "hint.vpce.q7": "security groups apply to an interface endpoint's network interfaces; what does a new group allow inbound?",
 }

@@ -43,17 +43,26 @@ MESSAGES: dict[str, str] = {
     "routing.widget.no_instance": "There is no instance in {subnet} to trace a connection from",
     "routing.widget.no_subnet": "'{subnet}' is not one of the subnets shown",
     "routing.widget.no_subnet_fix": "choose one of: {known}",
+    # --- vpclab.grading.bank.routing: the learner's numbers for the exercises (parameters_table)
+    "routing.params.caption": "Your numbers (variant {variant}); the questions name them, like p['app_destination']",
+    "routing.params.name": "name",
+    "routing.params.value": "value",
+    "routing.params.meaning": "what it is",
+    "routing.params.app_destination": "question 1: the address that app-server sends a packet to",
+    "routing.params.warehouse_host": "question 2: a host in the VPC warehouse (192.168.4.0/22)",
+    "routing.params.reports_subnet": "the CIDR block of the subnet reports (question 7)",
+    "routing.params.reports_server": "the private address of reports-server in the subnet reports (question 7)",
     # --- hints: lesson 04 (route.cN) and exercises 04_routing_gateways (route.qN) ---------------
     "hint.route.c1": "the VPC router takes the second address of every subnet: base + 1",
     "hint.route.c2": "both routes match; the one with the longer prefix (the bigger number after the slash) wins",
     "hint.route.c3": "a public IP is not enough: look for a route to an internet gateway in the subnet's route table",
-    "hint.route.q1": "list every route of app-rt whose block holds 192.168.9.9 (a /21 spans 8 values of the third octet), then pick the longest prefix, whatever the route's kind",
+    "hint.route.q1": "list every route of app-rt whose block holds p['app_destination'] (a /21 spans 8 values of the third octet, a /22 spans 4), then pick the longest prefix, whatever the route's kind",
     "hint.route.q2": "the two routes that match best have the same prefix; on equal prefixes the route's kind decides (static, prefix list or propagated)",
     "hint.route.q3": "a connection needs the reply to get back as well: which route table does batch use, and does it have a route for the client's address?",
     "hint.route.q4": "trace the connection from batch-server and read the first explanation code: is the route missing, or there but broken?",
     "hint.route.q5": "look at the state column of the route table of the subnet reports: which route is not active?",
     "hint.route.q6": "batch needs a table whose 0.0.0.0/0 route goes to the NAT gateway, not to the internet gateway; a new custom table keeps the main table private",
-    "hint.route.q7": "the VPC router takes base + 1 of the subnet's block; first find the network address of the /20 that holds 10.10.23.45",
+    "hint.route.q7": "the VPC router takes base + 1 of the subnet's block: find the network address of the block that holds p['reports_server'], with the prefix length of p['reports_subnet']",
     "hint.route.q8": "try to attach a second internet gateway to the VPC and read the error",
 }
 MESSAGES.update({

@@ -15,6 +15,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from vpclab.cidr import parse
 from vpclab.cloud import Cloud
 from vpclab.errors import Conflict, InvalidValue
 from vpclab.i18n import message
@@ -23,6 +24,7 @@ from vpclab.topology import topology
 from vpclab.widgets.shell import error_html, panel, picture, shown
 
 __all__ = [
+    "BLOCKS",
     "ENDS",
     "OFFICE_HOST",
     "ON_PREMISES",
@@ -31,11 +33,7 @@ __all__ = [
     "connectivity_world",
 ]
 
-#: name → (VPC block, app subnet, transit gateway attachment subnet)
-SITES = {"A": ("10.1.0.0/16", "10.1.1.0/24", "10.1.255.0/28"),
-         "B": ("10.2.0.0/16", "10.2.1.0/24", "10.2.255.0/28"),
-         "C": ("10.3.0.0/16", "10.3.1.0/24", "10.3.255.0/28")}
-OVERLAPPING_C = ("10.2.0.0/16", "10.2.2.0/24", "10.2.254.0/28")  # B's block, other subnets
+BLOCKS = ("10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16")  # the /16 blocks of VPCs A, B and C
 ON_PREMISES = "192.168.0.0/16"
 OFFICE_HOST = "192.168.10.5"
 OFFICE_ROUTER = "203.0.113.10"  # the customer gateway's public address (a documentation range)
@@ -51,9 +49,24 @@ def _table(site: str) -> str:
     return f"{site.lower()}-app-rt"
 
 
+def _sites(blocks: tuple[str, str, str], overlap: bool) -> dict[str, tuple[str, str, str]]:
+    """Site name → (VPC block, app subnet: the block's second /24, transit gateway attachment
+    subnet: the first /28 of its last /24). With ``overlap``, C takes B's block (other subnets)."""
+    sites = {}
+    for site, block in zip("ABC", blocks, strict=True):
+        slash24 = parse(block).subnets(24)
+        sites[site] = (block, str(slash24[1]), str(slash24[-1].subnets(28)[0]))
+    if overlap:
+        slash24 = parse(blocks[1]).subnets(24)
+        sites["C"] = (blocks[1], str(slash24[2]), str(slash24[-2].subnets(28)[0]))
+    return sites
+
+
 def connectivity_world(*, peer_ab: bool = False, peer_bc: bool = False, via_b: bool = False,
-                       transit: bool = False, vpn: bool = False, overlap: bool = False) -> Cloud:
-    """VPCs A, B and C (a server each) and what is switched on between them and on-premises.
+                       transit: bool = False, vpn: bool = False, overlap: bool = False,
+                       blocks: tuple[str, str, str] = BLOCKS) -> Cloud:
+    """VPCs A, B and C (a server each; ``blocks``: their /16 blocks, inside 10.0.0.0/8) and what
+    is switched on between them and on-premises.
 
     A peering is requested, accepted and given a route to the peer on both sides; a request
     between overlapping VPCs fails, as in AWS, and gets no routes. ``via_b`` sends A's
@@ -63,7 +76,7 @@ def connectivity_world(*, peer_ab: bool = False, peer_bc: bool = False, via_b: b
     gateway if there is one, else on a virtual private gateway of VPC A.
     """
     cloud = Cloud(seed=0)
-    sites = dict(SITES, C=OVERLAPPING_C) if overlap else dict(SITES)
+    sites = _sites(blocks, overlap)
     for site, (block, app, _) in sites.items():
         vpc = cloud.create_vpc(block, name=site)
         subnet = cloud.add_private_subnet(vpc, app, az="a", name=f"{site.lower()}-app")
@@ -112,7 +125,7 @@ def connectivity_world(*, peer_ab: bool = False, peer_bc: bool = False, via_b: b
 
 def _built(cloud: Cloud, via_b: bool) -> tuple[list[str], list[str]]:
     """What the world holds, in sentences; and the problems to show (failed peerings)."""
-    blocks = {site: cloud._ref(site, Vpc).cidr for site in SITES}
+    blocks = {site: cloud._ref(site, Vpc).cidr for site in "ABC"}
     lines = [message("connect.built.vpcs", a=blocks["A"], b=blocks["B"], c=blocks["C"])]
     problems = []
     peerings = cloud._all(VpcPeeringConnection)

@@ -4,6 +4,12 @@ The design questions are graded by reachability requirements (:mod:`vpclab.requi
 by matching one answer: the learner hands in ``cloud.to_aws()`` (AWS describe JSON), the grader
 rebuilds the Cloud from it in its own process and checks the requirements each question names.
 Any design that meets them is right. ``reference_design()`` is one such design (the solution's).
+
+The exercises take per-learner numbers (:mod:`vpclab.grading.variant`): how many Availability
+Zones every tier needs, how many instances an app subnet must hold (q3), and the ports of the app
+and db tiers, read with ``param`` when requirements or answers are computed. :func:`parameters`
+gives the values in force and :func:`requirements` the requirements they make; the default
+variant keeps the numbers of the solution notebook (``THREE_TIER``).
 """
 
 from __future__ import annotations
@@ -16,12 +22,55 @@ from typing import Any
 
 from vpclab.cidr import parse
 from vpclab.cloud import Cloud
+from vpclab.display import Table
 from vpclab.errors import InvalidValue
 from vpclab.grading.questions import Question
+from vpclab.grading.variant import active, param
 from vpclab.i18n import message
-from vpclab.requirements import THREE_TIER, DesignReport, Spread, check_design
+from vpclab.requirements import THREE_TIER, Check, DesignReport, Spread, check_design, three_tier
 
-__all__ = ["ASSIGNMENTS", "GROUPS", "QUESTIONS", "reference_design"]
+__all__ = ["ASSIGNMENTS", "GROUPS", "QUESTIONS", "parameters", "parameters_table", "reference_design",
+           "requirements"]
+
+ASSIGNMENT = "09_capstone"
+Q3_BASE = "10.20.16.0"  # where question 3's app subnet starts, in the shop's VPC 10.20.0.0/16
+
+# The per-learner numbers: key → (default, the values a learner's variant picks from).
+_PARAMETERS: dict[str, tuple[Any, tuple[Any, ...]]] = {
+    # how many Availability Zones every tier must use (us-east-1 in the engine has three)
+    "zones": (2, (2, 3)),
+    # question 3: how many instances an app subnet must hold; at most 1019 (a /22), so the block
+    # from 10.20.16.0 stays clear of the db subnets at 10.20.20.0 and up
+    "app_hosts": (400, (300, 400, 500, 600, 800, 1000)),
+    # the TCP port the app tier listens on (common application-server ports; not 22 or 443)
+    "app_port": (8080, (8080, 8000, 8443, 9000)),
+    # the TCP port of the database tier (well-known ports: PostgreSQL, MySQL, SQL Server, Oracle)
+    "db_port": (5432, (5432, 3306, 1433, 1521)),
+}
+
+
+def _value(key: str) -> Any:
+    default, choices = _PARAMETERS[key]
+    return param(ASSIGNMENT, key, default, choices)
+
+
+def parameters() -> dict[str, Any]:
+    """The numbers of the 09_capstone exercises in the variant in force (the default variant's
+    are the solution notebook's)."""
+    return {key: _value(key) for key in _PARAMETERS}
+
+
+def parameters_table() -> Table:
+    """The same numbers, each with what it is, for display."""
+    rows = [(f"p['{key}']", value, message(f"capstone.params.{key}")) for key, value in parameters().items()]
+    header = [message("capstone.params.name"), message("capstone.params.value"), message("capstone.params.meaning")]
+    return Table(header, rows, caption=message("capstone.params.caption", variant=active(ASSIGNMENT).id))
+
+
+def requirements() -> tuple[Check, ...]:
+    """The three-tier requirements with the numbers of the variant in force (``THREE_TIER`` in
+    the default variant)."""
+    return three_tier(zones=_value("zones"), app_port=_value("app_port"), db_port=_value("db_port"))
 
 #: Which requirements each design question grades.
 GROUPS = {
@@ -34,17 +83,17 @@ GROUPS = {
 
 
 def reference_design() -> Cloud:
-    """One design that meets every requirement (there are many)."""
+    """One design that meets every requirement of the variant in force (there are many)."""
     cloud = Cloud(seed=0)
     vpc = cloud.create_vpc("10.20.0.0/16", name="shop")
     cloud.add_internet_gateway(vpc)
     web_sg = cloud.create_security_group(vpc, "web-sg")
     cloud.allow(web_sg, 443)
     app_sg = cloud.create_security_group(vpc, "app-sg")
-    cloud.allow(app_sg, 8080, source=web_sg)
+    cloud.allow(app_sg, _value("app_port"), source=web_sg)
     db_sg = cloud.create_security_group(vpc, "db-sg")
-    cloud.allow(db_sg, 5432, source=app_sg)
-    for n, az in enumerate(cloud.azs[:2]):
+    cloud.allow(db_sg, _value("db_port"), source=app_sg)
+    for n, az in enumerate(cloud.azs[:_value("zones")]):
         public = cloud.add_public_subnet(vpc, f"10.20.{n}.0/24", az, name=f"public-{n}")
         app = cloud.add_private_subnet(vpc, f"10.20.{10 + n}.0/24", az, name=f"app-{n}", nat_in=public)
         db = cloud.create_subnet(vpc, f"10.20.{20 + n}.0/24", az, name=f"db-{n}")
@@ -55,10 +104,10 @@ def reference_design() -> Cloud:
 
 
 @functools.lru_cache(maxsize=4)
-def _report(design_json: str) -> DesignReport:
+def _report(design_json: str, wanted: tuple[Check, ...]) -> DesignReport:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # what an import skips does not change what is reachable
-        return check_design(Cloud.from_aws(json.loads(design_json)))
+        return check_design(Cloud.from_aws(json.loads(design_json)), wanted)
 
 
 def _meets(question_id: str) -> Callable[[Any], bool]:
@@ -66,7 +115,7 @@ def _meets(question_id: str) -> Callable[[Any], bool]:
         if not isinstance(answer, dict):
             raise InvalidValue("InvalidParameterValue", message("capstone.not_a_design"),
                                fix=message("capstone.not_a_design_fix"))
-        return _report(json.dumps(answer, sort_keys=True)).met(GROUPS[question_id])
+        return _report(json.dumps(answer, sort_keys=True), requirements()).met(GROUPS[question_id])
 
     return judge
 
@@ -78,7 +127,7 @@ def _smallest_prefix(base: str, hosts: int) -> str:
 
 
 def _zones(role: str) -> int:
-    return next(r.zones for r in THREE_TIER if isinstance(r, Spread) and r.role == role)
+    return next(r.zones for r in requirements() if isinstance(r, Spread) and r.role == role)
 
 
 def _design_question(question_id: str) -> Question:
@@ -88,11 +137,12 @@ def _design_question(question_id: str) -> Question:
 QUESTIONS = (
     # lesson: check your understanding
     Question("cap.c1", "count", lambda: sum(isinstance(r, Spread) for r in THREE_TIER) * 3),
-    Question("cap.c2", "bool", lambda: reference_design().trace("198.51.100.10", "app-0", port=8080).reachable),
+    Question("cap.c2", "bool",
+             lambda: reference_design().trace("198.51.100.10", "app-0", port=_value("app_port")).reachable),
     # exercises
-    Question("cap.q1", "count", lambda: sum(_zones(r.role) for r in THREE_TIER if isinstance(r, Spread))),
+    Question("cap.q1", "count", lambda: sum(_zones(r.role) for r in requirements() if isinstance(r, Spread))),
     Question("cap.q2", "count", lambda: _zones("app")),
-    Question("cap.q3", "cidr", lambda: _smallest_prefix("10.20.16.0", 400)),
+    Question("cap.q3", "cidr", lambda: _smallest_prefix(Q3_BASE, _value("app_hosts"))),
     *(_design_question(q) for q in GROUPS),
 )
 

@@ -4,6 +4,11 @@
 ``cidr.qN`` are the graded exercise questions. Each answer is computed by the engine:
 q1–q8 with block arithmetic, q9–q12 in the world that :func:`world` builds (the lesson's
 worked example plus a batch tier; the exercise notebook shows the same world).
+
+Each learner gets their own numbers (:mod:`vpclab.grading.variant`): the block split in q4,
+the address of q7, the subnets already taken in q8 and the block AWS refuses in q10.
+:func:`parameters` gives them to code, :func:`parameters_table` shows them; the default
+variant keeps the numbers of the solution notebook. The world of q9–q12 is the same for all.
 """
 
 from __future__ import annotations
@@ -13,18 +18,65 @@ from typing import Any
 from vpclab.cidr import network_of, parse
 from vpclab.cidr_rules import validate_subnet_cidr
 from vpclab.cloud import Cloud
+from vpclab.display import Table
 from vpclab.errors import InvalidValue, VpcLabError
 from vpclab.grading.questions import Question
+from vpclab.grading.variant import active, param
 from vpclab.i18n import message
 from vpclab.subnet_plan import find_overlaps, free_space
 
-__all__ = ["ASSIGNMENTS", "QUESTIONS", "world"]
+__all__ = ["ASSIGNMENT", "ASSIGNMENTS", "QUESTIONS", "parameters", "parameters_table", "world"]
 
+ASSIGNMENT = "02_cidr_subnets"
 LAB_VPC = "10.0.0.0/16"
 POSTGRES = 5432
-REFUSED_BLOCK = "10.0.4.0/22"  # q10: the larger database subnet someone asks for
+# q4: a VPC block to split into 4 equal subnets (each a valid VPC block, /16 to /20)
+SPLIT_BLOCKS = ("10.0.0.0/16", "10.1.0.0/16", "172.16.0.0/16", "192.168.0.0/16", "10.20.0.0/18",
+                "10.0.0.0/20", "172.31.0.0/20")
+# q7: an address whose /22 network is asked (the third octet decides it)
+ADDRESSES = ("10.0.7.9", "10.0.13.200", "10.0.22.5", "10.0.30.77", "10.0.41.130", "10.0.62.1",
+             "10.0.3.250", "10.0.100.17")
+# q8: the subnets 10.0.0.0/16 already has, in address order; the lowest free /24 differs
+TAKEN = (("10.0.0.0/24", "10.0.1.0/24", "10.0.3.0/24"), ("10.0.0.0/24", "10.0.2.0/24", "10.0.3.0/24"),
+         ("10.0.1.0/24", "10.0.2.0/24"), ("10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24", "10.0.4.0/24"),
+         ("10.0.0.0/23", "10.0.2.0/24", "10.0.5.0/24"), ("10.0.0.0/22", "10.0.5.0/24"))
+# q10: a /22 someone asks for as the larger database subnet; each overlaps one subnet of ``lab``
+REFUSED_BLOCKS = ("10.0.4.0/22", "10.0.0.0/22", "10.0.8.0/22")
+REFUSED_BLOCK = REFUSED_BLOCKS[0]  # the default variant's
 REPAIR_PREFIX = 24  # q11: the size of the database subnet to add instead
 REACHABLE = "REACHABLE"  # the answer to "what stops it?" when nothing does
+
+
+def _split_block() -> str:
+    return param(ASSIGNMENT, "split", "10.0.0.0/16", SPLIT_BLOCKS)
+
+
+def _address() -> str:
+    return param(ASSIGNMENT, "address", "10.0.7.9", ADDRESSES)
+
+
+def _taken_subnets() -> tuple[str, ...]:
+    return param(ASSIGNMENT, "taken", TAKEN[0], TAKEN)
+
+
+def _refused_block() -> str:
+    return param(ASSIGNMENT, "refused", REFUSED_BLOCK, REFUSED_BLOCKS)
+
+
+def parameters() -> dict[str, Any]:
+    """Your numbers in 02_cidr_subnets (the variant in force): ``split``, ``address``, ``taken``,
+    ``refused``."""
+    return {"split": _split_block(), "address": _address(), "taken": _taken_subnets(),
+            "refused": _refused_block()}
+
+
+def parameters_table() -> Table:
+    """Your numbers, with what each is for: the first cells of the exercise notebook show it."""
+    rows = [(f"p['{key}']", ", ".join(value) if isinstance(value, tuple) else value,
+             message(f"cidr.exercise.numbers.{key}")) for key, value in parameters().items()]
+    return Table([message("cidr.exercise.numbers.name"), message("label.value"),
+                  message("cidr.exercise.numbers.use")],
+                 rows, caption=message("cidr.exercise.numbers.caption", variant=active(ASSIGNMENT).id))
 
 
 def _can_be_subnet(block: str, vpc: str) -> bool:
@@ -85,8 +137,9 @@ def _taken(cloud: Cloud) -> list[str]:
 
 def _overlapped() -> str:
     """q10: the existing subnet that the refused block shares addresses with."""
-    (pair,) = find_overlaps([*_taken(world()), REFUSED_BLOCK])
-    (other,) = [c for c in pair if str(c) != REFUSED_BLOCK]
+    refused = _refused_block()
+    (pair,) = find_overlaps([*_taken(world()), refused])
+    (other,) = [c for c in pair if str(c) != refused]
     return str(other)
 
 
@@ -122,15 +175,11 @@ QUESTIONS = (
     Question("cidr.q1", "count", lambda: parse("10.0.4.0/22").usable),
     Question("cidr.q2", "address", lambda: parse("10.0.16.0/20").router),
     Question("cidr.q3", "address", lambda: parse("172.31.0.0/16").last),
-    Question("cidr.q4", "cidr_list", lambda: [str(c) for c in parse("10.0.0.0/16").split(4)]),
+    Question("cidr.q4", "cidr_list", lambda: [str(c) for c in parse(_split_block()).split(4)]),
     Question("cidr.q5", "bool", lambda: _can_be_subnet("10.0.0.0/29", "10.0.0.0/16")),
     Question("cidr.q6", "count", lambda: len(parse("10.0.0.0/20").subnets(24))),
-    Question("cidr.q7", "cidr", lambda: str(network_of("10.0.7.9", 22))),
-    Question(
-        "cidr.q8",
-        "cidr",
-        lambda: _first_free("10.0.0.0/16", ["10.0.0.0/24", "10.0.1.0/24", "10.0.3.0/24"], 24),
-    ),
+    Question("cidr.q7", "cidr", lambda: str(network_of(_address(), 22))),
+    Question("cidr.q8", "cidr", lambda: _first_free("10.0.0.0/16", list(_taken_subnets()), 24)),
     Question("cidr.q9", "choice", lambda: _to_database("batch-server")),
     Question("cidr.q10", "cidr", _overlapped),
     Question("cidr.q11", "data", lambda: _first_free(LAB_VPC, _taken(world()), REPAIR_PREFIX),
@@ -139,5 +188,5 @@ QUESTIONS = (
 )
 
 ASSIGNMENTS = {
-    "02_cidr_subnets": tuple(f"cidr.q{n}" for n in range(1, 13)),
+    ASSIGNMENT: tuple(f"cidr.q{n}" for n in range(1, 13)),
 }

@@ -4,6 +4,11 @@
 ``conn.qN`` are the graded exercise questions. Each answer is computed by the engine, in
 the networks of the connectivity builder (:func:`connectivity_world`): VPCs A, B and C with
 a server each, and an on-premises network behind a Site-to-Site VPN.
+
+The exercises take per-learner numbers (:mod:`vpclab.grading.variant`): how many VPCs question 1
+meshes, and the blocks of VPCs A, B and C, read with ``param`` when a network is built.
+:func:`parameters` gives the values in force; the default variant keeps the numbers of the
+solution notebook (and of the connectivity builder).
 """
 
 from __future__ import annotations
@@ -14,17 +19,54 @@ from typing import Any
 
 from vpclab.cidr import parse
 from vpclab.cloud import Cloud
+from vpclab.display import Table
 from vpclab.errors import InvalidValue
 from vpclab.grading.questions import Question
+from vpclab.grading.variant import active, param
 from vpclab.i18n import message
 from vpclab.quotas import Quotas
 from vpclab.resources import TransitGateway, Vpc, VpcPeeringConnection, VpnConnection
 from vpclab.trace import Trace
-from vpclab.widgets.connectivity_builder import OFFICE_HOST, ON_PREMISES, connectivity_world
+from vpclab.widgets.connectivity_builder import BLOCKS, OFFICE_HOST, ON_PREMISES, connectivity_world
 
-__all__ = ["ASSIGNMENTS", "QUESTIONS", "exercise_world"]
+__all__ = ["ASSIGNMENTS", "QUESTIONS", "exercise_world", "parameters", "parameters_table"]
 
+ASSIGNMENT = "08_connecting_networks"
 SERVERS = ("a-server", "b-server", "c-server")
+
+# The per-learner numbers: key → (default, the values a learner's variant picks from).
+_PARAMETERS: dict[str, tuple[Any, tuple[Any, ...]]] = {
+    # question 1: how many VPCs are meshed with peering only (the lesson's own question uses 4)
+    "vpcs": (6, (5, 6, 7, 8, 9, 10)),
+    # the /16 blocks of VPCs A, B and C, inside 10.0.0.0/8 (what the security groups and the
+    # transit gateway routes cover); the second octets end in 1, 2 and 3, so they never overlap
+    "vpc_a": (BLOCKS[0], (BLOCKS[0], "10.11.0.0/16", "10.21.0.0/16", "10.41.0.0/16")),
+    "vpc_b": (BLOCKS[1], (BLOCKS[1], "10.12.0.0/16", "10.32.0.0/16", "10.52.0.0/16")),
+    "vpc_c": (BLOCKS[2], (BLOCKS[2], "10.23.0.0/16", "10.33.0.0/16", "10.63.0.0/16")),
+}
+
+
+def _value(key: str) -> Any:
+    default, choices = _PARAMETERS[key]
+    return param(ASSIGNMENT, key, default, choices)
+
+
+def parameters() -> dict[str, Any]:
+    """The numbers of the 08_connecting_networks exercises in the variant in force (the default
+    variant's are the solution notebook's)."""
+    return {key: _value(key) for key in _PARAMETERS}
+
+
+def parameters_table() -> Table:
+    """The same numbers, each with what it is, for display."""
+    rows = [(f"p['{key}']", value, message(f"connect.params.{key}")) for key, value in parameters().items()]
+    header = [message("connect.params.name"), message("connect.params.value"), message("connect.params.meaning")]
+    return Table(header, rows, caption=message("connect.params.caption", variant=active(ASSIGNMENT).id))
+
+
+def _world(**switches: bool) -> Cloud:
+    """The connectivity builder's networks, with the blocks of the variant in force."""
+    return connectivity_world(**switches, blocks=(_value("vpc_a"), _value("vpc_b"), _value("vpc_c")))
 
 
 def _trace(cloud: Cloud, source: str, destination: str) -> Trace:
@@ -56,19 +98,19 @@ def full_mesh_peerings(count: int) -> int:
 
 def _chain() -> Cloud:
     """A-B and B-C peered; A sends C's block into A-B, C sends A's block into B-C."""
-    return connectivity_world(peer_ab=True, peer_bc=True, via_b=True)
+    return _world(peer_ab=True, peer_bc=True, via_b=True)
 
 
 def _one_sided() -> Cloud:
     """A-B peered, but B's route back to A is missing."""
-    cloud = connectivity_world(peer_ab=True)
+    cloud = _world(peer_ab=True)
     cloud.delete_route("b-app-rt", cloud._ref("A", Vpc).cidr)
     return cloud
 
 
 def _unrouted() -> Cloud:
     """A-B and B-C peered; B-C has its routes, A-B has none yet."""
-    cloud = connectivity_world(peer_ab=True, peer_bc=True)
+    cloud = _world(peer_ab=True, peer_bc=True)
     cloud.delete_route("a-app-rt", cloud._ref("B", Vpc).cidr)
     cloud.delete_route("b-app-rt", cloud._ref("A", Vpc).cidr)
     return cloud
@@ -76,19 +118,19 @@ def _unrouted() -> Cloud:
 
 def _vpn_and_dx() -> Cloud:
     """A VPN on A's virtual private gateway, and a Direct Connect private VIF on it too."""
-    cloud = connectivity_world(vpn=True)
+    cloud = _world(vpn=True)
     cloud.create_direct_connect_virtual_interface("a-vgw", [ON_PREMISES], name="office-dx")
     return cloud
 
 
 def _hub() -> Cloud:
     """All three VPCs on a transit gateway, with its default route table."""
-    return connectivity_world(transit=True)
+    return _world(transit=True)
 
 
 def _hub_without_c() -> Cloud:
     """As the hub, but C's attachment no longer propagates into the default route table."""
-    cloud = connectivity_world(transit=True)
+    cloud = _world(transit=True)
     table = cloud._all(TransitGateway)[0].default_route_table_id
     cloud.disable_transit_gateway_route_table_propagation(table, "c-attach")
     return cloud
@@ -178,7 +220,7 @@ QUESTIONS = (
     Question("conn.c2", "bool", lambda: _trace(exercise_world("chain"), "a-server", "c-server").reachable),
     Question("conn.c3", "bool", lambda: _trace(exercise_world("hub"), "a-server", "c-server").reachable),
     # exercises
-    Question("conn.q1", "count", lambda: full_mesh_peerings(6)),
+    Question("conn.q1", "count", lambda: full_mesh_peerings(_value("vpcs"))),
     Question("conn.q2", "bool", lambda: _trace(exercise_world("chain"), "a-server", "c-server").reachable),
     Question("conn.q3", "choice", lambda: _code("chain", "a-server", "c-server")),
     Question("conn.q4", "choice", lambda: _blocker_name("one-sided", "a-server", "b-server")),

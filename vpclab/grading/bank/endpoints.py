@@ -3,6 +3,10 @@
 ``vpce.cN`` are the lesson's "check your understanding" questions (not graded); ``vpce.qN``
 are the graded exercise questions. Each answer is computed with the engine: the worlds the
 questions describe are built here, with ``Cloud(seed=0)``, and traced.
+
+The exercises take per-learner numbers (:func:`parameters`): the services and Availability
+Zones of the interface endpoints (q4) and the subnets that must reach S3 privately (q5).
+The default variant keeps the numbers of the solution notebook.
 """
 
 from __future__ import annotations
@@ -10,17 +14,56 @@ from __future__ import annotations
 from typing import Any
 
 from vpclab.cloud import Cloud
+from vpclab.display import Table
 from vpclab.endpoints import CHARGES
 from vpclab.errors import InvalidValue, VpcLabError
 from vpclab.grading.questions import Question
+from vpclab.grading.variant import active, param
 from vpclab.i18n import message
 from vpclab.resources import Subnet, Vpc
 
-__all__ = ["ASSIGNMENTS", "QUESTIONS"]
+__all__ = ["ASSIGNMENTS", "QUESTIONS", "parameters", "parameters_table"]
 
+ASSIGNMENT = "07_endpoints"
 S3_PORT = 443
 INTERNET_HOST = "93.184.216.34"
 PATHS = {"A": "nat", "B": "gateway", "C": "interface"}  # the three ways to S3 of vpce.q6
+
+# The per-learner numbers: key → (default, the values a learner's variant picks from).
+_PARAMETERS: dict[str, tuple[Any, tuple[Any, ...]]] = {
+    # question 4: the services reached through interface endpoints (Session Manager; container
+    # images and their logs; queues and notifications; secrets and keys)
+    "services": (("ssm", "ssmmessages", "ec2messages"),
+                 (("ssm", "ssmmessages", "ec2messages"), ("ecr.api", "ecr.dkr", "logs"), ("sqs", "sns"),
+                  ("secretsmanager", "kms", "sts", "logs"))),
+    # question 4: in how many AZs (one subnet each) every interface endpoint is
+    "azs": (2, (2, 3)),
+    # question 5: the subnets that must reach S3 through the gateway endpoint
+    "s3_subnets": (("app-a", "app-b"),
+                   (("app-a", "app-b"), ("app-a", "batch"), ("app-b", "batch"), ("app-a", "app-b", "batch"))),
+}
+
+
+def _value(key: str) -> Any:
+    default, choices = _PARAMETERS[key]
+    return param(ASSIGNMENT, key, default, choices)
+
+
+def parameters() -> dict[str, Any]:
+    """The numbers of the 07_endpoints exercises in the variant in force (the default variant's
+    are the solution notebook's)."""
+    return {key: _value(key) for key in _PARAMETERS}
+
+
+def _shown(value: Any) -> str:
+    return ", ".join(str(v) for v in value) if isinstance(value, tuple) else str(value)
+
+
+def parameters_table() -> Table:
+    """The same numbers, each with what it is, for display."""
+    rows = [(f"p['{key}']", _shown(value), message(f"endpoints.params.{key}")) for key, value in parameters().items()]
+    header = [message("endpoints.params.name"), message("endpoints.params.value"), message("endpoints.params.meaning")]
+    return Table(header, rows, caption=message("endpoints.params.caption", variant=active(ASSIGNMENT).id))
 
 
 def _letter(options: dict[str, Any], answer: Any) -> str:
@@ -122,16 +165,14 @@ def _q3_reports_code() -> str:
     return trace.blocker.code
 
 
-Q4_SERVICES = ("ssm", "ssmmessages", "ec2messages")
-
-
 def _q4_enis() -> int:
-    """Interface endpoints for three services, each in the same two subnets (AZs a and b)."""
+    """An interface endpoint for each of the learner's services, each in the same subnets, one
+    subnet per AZ (endpoints-a, endpoints-b, …)."""
     cloud, vpc, _ = _shop(nat=False)
-    subnets = [cloud.create_subnet(vpc, "10.0.10.0/24", az="a", name="endpoints-a"),
-               cloud.create_subnet(vpc, "10.0.11.0/24", az="b", name="endpoints-b")]
+    subnets = [cloud.create_subnet(vpc, f"10.0.{10 + n}.0/24", az=zone, name=f"endpoints-{zone}")
+               for n, zone in enumerate("abc"[:_value("azs")])]
     endpoints = [cloud.create_vpc_endpoint(vpc, service, endpoint_type="Interface", subnets=subnets)
-                 for service in Q4_SERVICES]
+                 for service in _value("services")]
     return sum(len(e.network_interface_ids) for e in endpoints)
 
 
@@ -151,36 +192,36 @@ def _q5_world() -> tuple[Cloud, Vpc]:
     return cloud, vpc
 
 
-Q5_APP_HOSTS = ("app-a-host", "app-b-host")
-Q5_OTHER_HOSTS = ("web", "batch-host", "db-host")
+Q5_HOSTS = ("web", "app-a-host", "app-b-host", "batch-host", "db-host")
 
 
 def _paths(cloud: Cloud, destination: str) -> dict[str, tuple[bool, tuple[str, ...]]]:
     """Per host: can it reach ``destination``, and through which kinds of hop."""
-    hosts = (*Q5_APP_HOSTS, *Q5_OTHER_HOSTS)
     return {host: (trace.reachable, tuple(h.type for h in trace.forward))
-            for host in hosts for trace in [cloud.trace(host, destination, "tcp", S3_PORT)]}
+            for host in Q5_HOSTS for trace in [cloud.trace(host, destination, "tcp", S3_PORT)]}
 
 
 def _q5_accepts(answer: Any) -> bool:
-    """Associate ``answer`` (route table names or ids) with a new S3 gateway endpoint: the app
-    hosts must reach S3 through it, and every other path must stay as it was."""
+    """Associate ``answer`` (route table names or ids) with a new S3 gateway endpoint: the hosts
+    of the learner's subnets must reach S3 through it, and every other path must stay as it was."""
     if not isinstance(answer, list) or not all(isinstance(item, str) for item in answer):
         raise InvalidValue("InvalidParameterValue", message("endpoints.want_route_tables"),
                            fix=message("endpoints.want_route_tables_fix"))
+    chosen = {f"{name}-host" for name in _value("s3_subnets")}
     cloud, vpc = _q5_world()
     s3 = cloud.service_address("s3")
     before_s3, before_internet = _paths(cloud, s3), _paths(cloud, INTERNET_HOST)
     cloud.create_vpc_endpoint(vpc, "s3", route_tables=answer)
     after_s3 = _paths(cloud, s3)
-    private = all(after_s3[h][0] and "vpc-endpoint" in after_s3[h][1] for h in Q5_APP_HOSTS)
-    unchanged = all(after_s3[h] == before_s3[h] for h in Q5_OTHER_HOSTS)
+    private = all(after_s3[h][0] and "vpc-endpoint" in after_s3[h][1] for h in chosen)
+    unchanged = all(after_s3[h] == before_s3[h] for h in Q5_HOSTS if h not in chosen)
     return private and unchanged and _paths(cloud, INTERNET_HOST) == before_internet
 
 
 def _q5_solve() -> list[str]:
+    chosen = _value("s3_subnets")
     cloud, vpc = _q5_world()
-    return [cloud.route_table_for(s).name or "" for s in cloud.subnets(vpc) if s.name in ("app-a", "app-b")]
+    return [cloud.route_table_for(s).name or "" for s in cloud.subnets(vpc) if s.name in chosen]
 
 
 def _q6_no_hourly_charge() -> str:

@@ -3,6 +3,11 @@
 ``route.cN`` are the lesson's "check your understanding" questions (not graded); ``route.qN``
 are the graded exercise questions. Every answer is computed with the engine, in the world that
 :func:`world` builds (the exercise notebook shows the same world to the learner).
+
+The graded questions take a learner's own numbers (:mod:`vpclab.grading.variant`): each is read
+with ``param`` when the world is built or a question is solved, so the default variant gives
+the numbers the solution notebook shows. :func:`parameters` lists them; :func:`parameters_table`
+shows them.
 """
 
 from __future__ import annotations
@@ -11,19 +16,63 @@ from typing import Any
 
 from vpclab.cidr import parse
 from vpclab.cloud import Cloud
+from vpclab.display import Table
 from vpclab.errors import InvalidValue, VpcLabError
 from vpclab.grading.questions import Question
+from vpclab.grading.variant import active, param
 from vpclab.i18n import message
 from vpclab.resources import Instance, NatGateway, Route, Subnet
 from vpclab.routing import select_route
 
-__all__ = ["ASSIGNMENTS", "INTERNET", "QUESTIONS", "world"]
+__all__ = ["ASSIGNMENT", "ASSIGNMENTS", "INTERNET", "QUESTIONS", "parameters", "parameters_table", "world"]
 
+ASSIGNMENT = "04_routing_gateways"
 INTERNET = "8.8.8.8"  # a server on the internet
 
 
+# --- the learner's numbers (read when the world is built or a question solved, never at import)
+
+def _app_destination() -> str:
+    """Question 1: where app-server sends a packet; app-rt carries it by its /21, /16 or 0.0.0.0/0."""
+    return param(ASSIGNMENT, "app_destination", "192.168.9.9",
+                 ("192.168.9.9", "192.168.12.40", "192.168.15.200", "192.168.3.30", "192.168.20.9",
+                  "192.168.200.7", "172.16.5.9", "203.0.113.80"))
+
+
+def _warehouse_host() -> str:
+    """Question 2: a host in the warehouse VPC 192.168.4.0/22 (third octet 4 to 7)."""
+    return param(ASSIGNMENT, "warehouse_host", "192.168.5.20",
+                 ("192.168.4.77", "192.168.5.20", "192.168.6.130", "192.168.7.9", "192.168.7.201"))
+
+
+def _reports() -> tuple[str, str]:
+    """The subnet reports and the address of reports-server in it (question 7). Every block
+    stays clear of web, app and batch (10.10.0.0/22)."""
+    return param(ASSIGNMENT, "reports", ("10.10.16.0/20", "10.10.23.45"),
+                 (("10.10.16.0/20", "10.10.23.45"), ("10.10.32.0/20", "10.10.41.7"),
+                  ("10.10.48.0/20", "10.10.50.200"), ("10.10.8.0/21", "10.10.13.77"),
+                  ("10.10.64.0/19", "10.10.85.3"), ("10.10.128.0/18", "10.10.150.9"),
+                  ("10.10.96.0/22", "10.10.98.33"), ("10.10.40.0/21", "10.10.46.250")))
+
+
+def parameters() -> dict[str, Any]:
+    """The numbers of the 04_routing_gateways exercises in the variant in force (the default
+    variant's are the solution notebook's)."""
+    reports_subnet, reports_server = _reports()
+    return {"app_destination": _app_destination(), "warehouse_host": _warehouse_host(),
+            "reports_subnet": reports_subnet, "reports_server": reports_server}
+
+
+def parameters_table() -> Table:
+    """The same numbers, each with what it is, for display."""
+    rows = [(f"p['{key}']", value, message(f"routing.params.{key}")) for key, value in parameters().items()]
+    header = [message("routing.params.name"), message("routing.params.value"), message("routing.params.meaning")]
+    return Table(header, rows, caption=message("routing.params.caption", variant=active(ASSIGNMENT).id))
+
+
 def world() -> Cloud:
-    """The exercise world: VPC ``shop`` 10.10.0.0/16 with an internet gateway and
+    """The exercise world (in the variant in force): VPC ``shop`` 10.10.0.0/16 with an internet
+    gateway and
 
     - subnet ``web`` 10.10.0.0/24 (route table ``web-rt``: 0.0.0.0/0 → the internet gateway),
       holding NAT gateway ``shop-nat`` and instance ``web-server``;
@@ -32,18 +81,20 @@ def world() -> Cloud:
       192.168.0.0/16, 192.168.4.0/22 and 192.168.8.0/21);
     - subnet ``batch`` 10.10.2.0/24, which gives its instances public IPv4 addresses but has
       no explicit route table association (the main table has only the local route);
-    - subnet ``reports`` 10.10.16.0/20 (``reports-rt``: 0.0.0.0/0 → NAT gateway ``old-nat``,
-      since deleted), with ``reports-server`` at 10.10.23.45.
+    - subnet ``reports`` (``reports-rt``: 0.0.0.0/0 → NAT gateway ``old-nat``, since deleted),
+      with ``reports-server``: the learner's ``reports_subnet`` and ``reports_server``
+      (default 10.10.16.0/20 and 10.10.23.45).
 
     Every instance is in security group ``shop-sg``, which lets in HTTPS (443) from anywhere.
     """
+    reports_subnet, reports_server = _reports()
     cloud = Cloud(seed=0)
     shop = cloud.create_vpc("10.10.0.0/16", name="shop")
     web = cloud.add_public_subnet(shop, "10.10.0.0/24", az="us-east-1a", name="web")
     nat = cloud.create_nat_gateway(web, cloud.allocate_address(name="shop-nat-eip"), name="shop-nat")
     app = cloud.add_private_subnet(shop, "10.10.1.0/24", az="us-east-1a", name="app", nat_in=web)
     batch = cloud.create_subnet(shop, "10.10.2.0/24", az="us-east-1a", name="batch", map_public_ip_on_launch=True)
-    reports = cloud.add_private_subnet(shop, "10.10.16.0/20", az="us-east-1a", name="reports")
+    reports = cloud.add_private_subnet(shop, reports_subnet, az="us-east-1a", name="reports")
     old = cloud.create_nat_gateway(web, cloud.allocate_address(name="old-nat-eip"), name="old-nat")
     cloud.create_route("reports-rt", "0.0.0.0/0", old)
     cloud.delete_nat_gateway(old)
@@ -59,7 +110,7 @@ def world() -> Cloud:
     sg = cloud.allow(cloud.create_security_group(shop, "shop-sg"), 443)
     for subnet in (web, app, batch):
         cloud.launch(subnet, f"{subnet.name}-server", sg)
-    cloud.run_instances(reports, 1, "reports-server", [sg], private_ip="10.10.23.45")
+    cloud.run_instances(reports, 1, "reports-server", [sg], private_ip=reports_server)
     assert nat.state == "available"
     return cloud
 
@@ -92,7 +143,7 @@ def _chosen(subnet: str, address: str) -> Route:
 
 def _warehouse_letter() -> str:
     """A: the static route to the peering; B: the propagated route to the VPN gateway."""
-    return "A" if _chosen("app", "192.168.5.20").target.startswith("pcx-") else "B"
+    return "A" if _chosen("app", _warehouse_host()).target.startswith("pcx-") else "B"
 
 
 def _broken_route() -> str:
@@ -180,7 +231,7 @@ QUESTIONS = (
                                                  "10.0.2.9")),
     Question("route.c3", "bool", _public_ip_without_a_route),
     # exercises
-    Question("route.q1", "cidr", lambda: _chosen("app", "192.168.9.9").destination),
+    Question("route.q1", "cidr", lambda: _chosen("app", _app_destination()).destination),
     Question("route.q2", "choice", _warehouse_letter),
     Question("route.q3", "bool", lambda: world().trace("203.0.113.7", "batch-server", "tcp", 443).reachable),
     Question("route.q4", "choice", lambda: world().trace("batch-server", INTERNET, "tcp", 443).explanations[0].code),
@@ -191,5 +242,5 @@ QUESTIONS = (
 )
 
 ASSIGNMENTS = {
-    "04_routing_gateways": tuple(f"route.q{n}" for n in range(1, 9)),
+    ASSIGNMENT: tuple(f"route.q{n}" for n in range(1, 9)),
 }

@@ -5,6 +5,11 @@ the graded exercise questions. Each answer is computed by the engine from a defa
 the way the exercise builds it: ``Cloud(seed=0)``, ``create_default_vpc()``, then ``web``
 launched into the first default subnet and ``app`` into the second, both with the default
 security group.
+
+Each learner gets their own numbers (:mod:`vpclab.grading.variant`): the Region of q1, the
+subnet block of q3 and the service port of q6. :func:`parameters` gives them to code,
+:func:`parameters_table` shows them; the default variant keeps the numbers of the solution
+notebook.
 """
 
 from __future__ import annotations
@@ -13,22 +18,71 @@ from collections.abc import Mapping
 from typing import Any
 
 from vpclab.cidr import parse
-from vpclab.cloud import Cloud, region_azs
+from vpclab.cloud import KNOWN_REGIONS, Cloud, region_azs
+from vpclab.display import Table
 from vpclab.errors import InvalidValue
 from vpclab.grading.questions import Question
+from vpclab.grading.variant import active, param
 from vpclab.i18n import message
+from vpclab.ports import WELL_KNOWN_PORTS
 from vpclab.resources import Instance, Vpc
 
-__all__ = ["ASSIGNMENTS", "QUESTIONS"]
+__all__ = ["ASSIGNMENT", "ASSIGNMENTS", "QUESTIONS", "parameters", "parameters_table"]
 
+ASSIGNMENT = "01_vpc_basics"
 INTERNET_CLIENTS = ("203.0.113.10", "198.51.100.20", "8.8.8.8", "1.1.1.1")  # "from anywhere"
-HTTPS = ("tcp", 443)
 ANYWHERE = "0.0.0.0/0"
-# what must stay closed after the repair: SSH, HTTP, RDP, ports next to 443, UDP 443, ping
-STILL_CLOSED = (("tcp", 22), ("tcp", 80), ("tcp", 3389), ("tcp", 442), ("tcp", 444), ("tcp", 8443),
-                ("udp", 443), ("icmp", None))
+# q3: blocks of the default VPC of the exercise's world (us-east-1, three AZs): the three default
+# subnets, and free blocks above the /20s of every AZ a default VPC could have there
+SUBNET_BLOCKS = ("172.31.200.0/24", "172.31.0.0/20", "172.31.16.0/20", "172.31.32.0/20",
+                 "172.31.96.0/20", "172.31.128.0/24", "172.31.240.0/24")
+WEB_PORTS = (443, 80)  # q6: HTTPS or HTTP, from the well-known ports (aws-vpc-facts.md §13)
+# what must stay closed after the repair, besides the port opened: SSH, HTTP(S), RDP, the ports
+# next to it, the same port over UDP, and ping
+OTHER_TCP_PORTS = (22, 80, 443, 3389, 8443)
 # the components a connection from the internet passes, as the exercise letters them
 COMPONENT_LETTERS = {"internet-gateway": "A", "route-table": "B", "network-acl": "C", "security-group": "D"}
+
+
+def _region() -> str:
+    """q1: the Region whose default VPC is counted."""
+    return param(ASSIGNMENT, "region", "ap-northeast-2", KNOWN_REGIONS)
+
+
+def _subnet_block() -> str:
+    """q3: the block of the subnet the instance is launched into."""
+    return param(ASSIGNMENT, "subnet", "172.31.200.0/24", SUBNET_BLOCKS)
+
+
+def _web_port() -> int:
+    """q6: the TCP port web must answer from anywhere."""
+    return param(ASSIGNMENT, "port", 443, WEB_PORTS)
+
+
+def parameters() -> dict[str, Any]:
+    """Your numbers in 01_vpc_basics (the variant in force): ``region``, ``subnet``, ``port``."""
+    return {"region": _region(), "subnet": _subnet_block(), "port": _web_port()}
+
+
+def parameters_table() -> Table:
+    """Your numbers, with what each is for: the first cells of the exercise notebook show it."""
+    values = parameters()
+    service = next(s.name for s in WELL_KNOWN_PORTS if values["port"] in s.ports)
+    meaning = {
+        "region": message("vpc_basics.numbers.region", azs=len(region_azs(values["region"]))),
+        "subnet": message("vpc_basics.numbers.subnet"),
+        "port": message("vpc_basics.numbers.port", service=service),
+    }
+    rows = [(f"p['{key}']", value, meaning[key]) for key, value in values.items()]
+    return Table([message("vpc_basics.numbers.name"), message("label.value"), message("vpc_basics.numbers.use")],
+                 rows, caption=message("vpc_basics.numbers.caption", variant=active(ASSIGNMENT).id))
+
+
+def _still_closed() -> tuple[tuple[str, int | None], ...]:
+    """What the repair of q6 must leave closed."""
+    port = _web_port()
+    tcp = sorted({*OTHER_TCP_PORTS, port - 1, port + 1} - {port})
+    return (*(("tcp", other) for other in tcp), ("udp", port), ("icmp", None))
 
 
 def _default_vpc(region: str = "us-east-1", azs: tuple[str, ...] | None = None) -> tuple[Cloud, Vpc]:
@@ -43,7 +97,8 @@ def _web_and_app() -> tuple[Cloud, Vpc, Instance, Instance]:
     return cloud, vpc, cloud.launch(first, "web"), cloud.launch(second, "app")
 
 
-def _usable_in_all_default_subnets(region: str) -> int:
+def _usable_in_all_default_subnets() -> int:
+    region = _region()
     cloud, vpc = _default_vpc(region, region_azs(region))
     return sum(cloud.free_addresses(s) for s in cloud.subnets(vpc))
 
@@ -56,9 +111,13 @@ def _internet_route() -> str:
 
 def _launches_with_public_ip(cidr: str | None) -> bool:
     """Whether an instance gets a public IPv4: in the first default subnet (``cidr`` None), or
-    in a subnet ``cidr`` added to the default VPC."""
+    in the subnet ``cidr`` of the default VPC (added first when no default subnet has it)."""
     cloud, vpc = _default_vpc()
-    subnet = cloud.subnets(vpc)[0] if cidr is None else cloud.create_subnet(vpc, cidr)
+    subnets = cloud.subnets(vpc)
+    if cidr is None:
+        subnet = subnets[0]
+    else:
+        subnet = next((s for s in subnets if s.cidr == cidr), None) or cloud.create_subnet(vpc, cidr)
     return cloud.launch(subnet).public_ip is not None
 
 
@@ -106,9 +165,9 @@ def _rules(answer: Any) -> list[Mapping[str, Any]]:
     return rules
 
 
-def _serves_https_and_nothing_else(answer: Any) -> bool:
+def _serves_the_port_and_nothing_else(answer: Any) -> bool:
     """Add the answer's inbound rules to web's security group (the default group): web must
-    answer HTTPS from every internet client, and nothing else from any of them."""
+    answer TCP on the learner's port from every internet client, and nothing else from any of them."""
     cloud, vpc, web, _ = _web_and_app()
     for rule in _rules(answer):
         port = rule["port"]
@@ -118,13 +177,13 @@ def _serves_https_and_nothing_else(answer: Any) -> bool:
     def reaches(client: str, protocol: str, port: int | None) -> bool:
         return cloud.trace(client, web, protocol, port).reachable
 
-    return (all(reaches(c, *HTTPS) for c in INTERNET_CLIENTS)
-            and not any(reaches(c, *closed) for c in INTERNET_CLIENTS for closed in STILL_CLOSED))
+    port = _web_port()
+    return (all(reaches(c, "tcp", port) for c in INTERNET_CLIENTS)
+            and not any(reaches(c, *closed) for c in INTERNET_CLIENTS for closed in _still_closed()))
 
 
-def _one_https_rule() -> dict[str, Any]:
-    protocol, port = HTTPS
-    return {"protocol": protocol, "port": port, "source": ANYWHERE}
+def _one_rule() -> dict[str, Any]:
+    return {"protocol": "tcp", "port": _web_port(), "source": ANYWHERE}
 
 
 QUESTIONS = (
@@ -133,16 +192,16 @@ QUESTIONS = (
     Question("vpc.c2", "cidr", _internet_route),
     Question("vpc.c3", "bool", lambda: _launches_with_public_ip(None)),
     # exercises
-    Question("vpc.q1", "count", lambda: _usable_in_all_default_subnets("ap-northeast-2")),
+    Question("vpc.q1", "count", _usable_in_all_default_subnets),
     Question("vpc.q2", "cidr", _route_between_default_subnets),
-    Question("vpc.q3", "bool", lambda: _launches_with_public_ip("172.31.200.0/24")),
+    Question("vpc.q3", "bool", lambda: _launches_with_public_ip(_subnet_block())),
     Question("vpc.q4", "choice", lambda: _ssh_from_the_internet()[0]),
     Question("vpc.q5", "choice", lambda: _ssh_from_the_internet()[1]),
-    Question("vpc.q6", "data", _one_https_rule, accepts=_serves_https_and_nothing_else),
+    Question("vpc.q6", "data", _one_rule, accepts=_serves_the_port_and_nothing_else),
     Question("vpc.q7", "choice", _web_to_internet_without_the_route),
     Question("vpc.q8", "bool", _web_to_app_without_the_route),
 )
 
 ASSIGNMENTS = {
-    "01_vpc_basics": tuple(f"vpc.q{n}" for n in range(1, 9)),
+    ASSIGNMENT: tuple(f"vpc.q{n}" for n in range(1, 9)),
 }
