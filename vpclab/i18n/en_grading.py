@@ -6,8 +6,8 @@ MESSAGES: dict[str, str] = {
     "check.public_passed": "public checks passed; {count} hidden check(s) will be graded later, "
                            "so this is not a final mark",
     "check.hidden_failed": "the public checks passed, but a hidden check failed: {checks}",
-    "variant.default": "{assignment}: the default variant (no learner named); if your teacher gave you a "
-                       "learner id, run vpclab.start again with it",
+    "variant.default": "{assignment}: the practice numbers (no learner named); if your teacher gave you a "
+                       "learner id, set LEARNER to it in this cell and run it again",
     "variant.learner": "{assignment} for {learner}: your own variant {id}; your numbers differ from your "
                        "neighbours'",
     "variant.bad_learner": "{learner!r} is not a learner id",

@@ -8,6 +8,11 @@ evaluated with :func:`vpclab.firewall.nacl_decision`.
 Rules are written as the keyword arguments of ``cloud.create_network_acl_entry``, e.g.
 ``{"rule_number": 100, "protocol": "tcp", "action": "allow", "cidr": "0.0.0.0/0", "port": 443}``;
 the repair question takes its answer in that form.
+
+The exercises take per-learner numbers (:mod:`vpclab.grading.variant`): the request of
+question 1 (client address and port), the number of question 5's deny rule and the service
+of question 7 are read with ``param`` when an answer is computed. :func:`parameters` gives
+the values in force; the default variant keeps the numbers of the solution notebook.
 """
 
 from __future__ import annotations
@@ -16,20 +21,55 @@ from collections.abc import Sequence
 from typing import Any
 
 from vpclab.cloud import Cloud
+from vpclab.display import Table
 from vpclab.errors import InvalidValue
 from vpclab.firewall import nacl_decision
 from vpclab.grading.questions import Question
+from vpclab.grading.variant import active, param
 from vpclab.i18n import message
 from vpclab.ports import EPHEMERAL_RANGES, ephemeral_range, reply_ports, service_port
 from vpclab.resources import Instance, NetworkAcl
 from vpclab.trace import Trace
 
-__all__ = ["ASSIGNMENTS", "QUESTIONS"]
+__all__ = ["ASSIGNMENT", "ASSIGNMENTS", "QUESTIONS", "parameters", "parameters_table"]
+
+ASSIGNMENT = "06_security_groups_nacls"
 
 CLIENT = "203.0.113.25"  # documentation addresses (RFC 5737) standing for clients on the internet
 OTHER_CLIENT = "198.51.100.7"
 _ENTRY_KEYS = ("rule_number", "protocol", "action", "cidr", "egress", "port", "ports")
 _REQUIRED = ("rule_number", "protocol", "action", "cidr")
+
+# The per-learner numbers: key → (default, the values a learner's variant picks from).
+_PARAMETERS: dict[str, tuple[Any, tuple[Any, ...]]] = {
+    # q1: where the request comes from and its port; every pair is decided by a numbered rule
+    # of _Q1_RULES (150, 200, 300 or 400), never by the * rule
+    "q1_source": ("203.0.113.200", ("203.0.113.200", "203.0.113.60", "203.0.113.140", "198.51.100.7",
+                                    "192.0.2.33")),
+    "q1_port": (443, (443, 3389, 5432)),
+    # q5: the outbound deny rule, numbered below the allow rule 100 so that it is checked first
+    "q5_deny_rule": (90, (50, 60, 70, 80, 90)),
+    # q7: a service that runs on the learner's own server, named as in the well-known ports table (TCP, one port)
+    "q7_service": ("PostgreSQL", ("PostgreSQL", "MySQL / Aurora", "MS SQL Server", "Oracle", "RDP")),
+}
+
+
+def _value(key: str) -> Any:
+    default, choices = _PARAMETERS[key]
+    return param(ASSIGNMENT, key, default, choices)
+
+
+def parameters() -> dict[str, Any]:
+    """The numbers of the 06_security_groups_nacls exercises in the variant in force (the
+    default variant's are the solution notebook's)."""
+    return {key: _value(key) for key in _PARAMETERS}
+
+
+def parameters_table() -> Table:
+    """The same numbers, each with what it is, for display."""
+    rows = [(f"p['{key}']", value, message(f"fw.params.{key}")) for key, value in parameters().items()]
+    header = [message("fw.params.name"), message("fw.params.value"), message("fw.params.meaning")]
+    return Table(header, rows, caption=message("fw.params.caption", variant=active(ASSIGNMENT).id))
 
 
 def _web(*, nacl: Sequence[dict[str, Any]] | None = None, sg_out: bool = True,
@@ -92,17 +132,18 @@ def _q3_trace() -> Trace:
 
 
 # --- q5: a deny rule numbered before the ephemeral allow rule -----------------------------------------
-_Q5_RULES = (
-    _HTTPS_IN,
-    {"rule_number": 90, "protocol": "tcp", "action": "deny", "cidr": "0.0.0.0/0", "egress": True,
-     "ports": (1024, 32767)},
-    {"rule_number": 100, "protocol": "tcp", "action": "allow", "cidr": "0.0.0.0/0", "egress": True,
-     "ports": (1024, 65535)},
-)
+def _q5_rules() -> tuple[dict[str, Any], ...]:
+    return (
+        _HTTPS_IN,
+        {"rule_number": _value("q5_deny_rule"), "protocol": "tcp", "action": "deny", "cidr": "0.0.0.0/0",
+         "egress": True, "ports": (1024, 32767)},
+        {"rule_number": 100, "protocol": "tcp", "action": "allow", "cidr": "0.0.0.0/0", "egress": True,
+         "ports": (1024, 65535)},
+    )
 
 
 def _q5_rule() -> int | None:
-    cloud, _, web = _web(nacl=_Q5_RULES)
+    cloud, _, web = _web(nacl=_q5_rules())
     blocker = _https(cloud, web, source_port=20480).blocker
     return None if blocker is None else blocker.rule
 
@@ -200,17 +241,17 @@ QUESTIONS = (
         [_HTTPS_IN, {"rule_number": 90, "protocol": "-1", "action": "deny", "cidr": "198.51.100.0/24"}],
         port=443, remote=OTHER_CLIENT)),
     # exercises
-    Question("fw.q1", "count", lambda: _deciding_rule(_Q1_RULES, port=443, remote="203.0.113.200")),
+    Question("fw.q1", "count", lambda: _deciding_rule(_Q1_RULES, port=_value("q1_port"), remote=_value("q1_source"))),
     Question("fw.q2", "bool", lambda: _https_works(sg_out=False)),
     Question("fw.q3", "choice", lambda: _code(_q3_trace())),
     Question("fw.q4", "choice", lambda: _direction(_q3_trace())),
     Question("fw.q5", "count", _q5_rule),
     Question("fw.q6", "data", _repair_answer, points=2, accepts=_repair_serves,
              hidden=(("fw.repair.hidden_closed", _repair_stays_closed),)),
-    Question("fw.q7", "count", lambda: service_port("PostgreSQL")),
+    Question("fw.q7", "count", lambda: service_port(_value("q7_service"))),
     Question("fw.q8", "bool", _resolver_reachable),
 )
 
 ASSIGNMENTS = {
-    "06_security_groups_nacls": tuple(f"fw.q{n}" for n in range(1, 9)),
+    ASSIGNMENT: tuple(f"fw.q{n}" for n in range(1, 9)),
 }

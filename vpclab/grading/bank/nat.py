@@ -3,6 +3,11 @@
 ``nat.cN`` are the lesson's "check your understanding" questions (not graded); ``nat.qN``
 are the graded exercise questions. Every answer is computed with the engine, in the world
 that :func:`world` builds (the exercise notebook shows the same world to the learner).
+
+The exercises take per-learner numbers (:mod:`vpclab.grading.variant`): the internet server,
+the ports of question 1, the port ``app-sg`` opens and ``web``'s source port are read with
+``param`` when a world is built or an answer computed. :func:`parameters` gives the values in
+force; the default variant keeps the numbers of the solution notebook.
 """
 
 from __future__ import annotations
@@ -10,24 +15,64 @@ from __future__ import annotations
 from typing import Any
 
 from vpclab.cloud import Cloud
+from vpclab.display import Table
 from vpclab.errors import InvalidValue
 from vpclab.grading.questions import Question
+from vpclab.grading.variant import active, param
 from vpclab.i18n import message
 from vpclab.nat import NAT_PORTS
 from vpclab.resources import ElasticIp, Instance
 from vpclab.trace import Hop, Trace
 
-__all__ = ["ASSIGNMENTS", "CASES", "INTERNET", "QUESTIONS", "app_hosts", "world"]
+__all__ = ["ASSIGNMENT", "ASSIGNMENTS", "CASES", "INTERNET", "QUESTIONS", "app_hosts", "parameters", "parameters_table",
+           "world"]
 
-INTERNET = "93.184.216.34"  # a server on the internet
+ASSIGNMENT = "05_nat"
+INTERNET = "93.184.216.34"  # a server on the internet (the default variant's)
 CASES = ("working", "no-route", "nat-deleted", "nat-in-private-subnet", "nat-instance")
+
+# The per-learner numbers: key → (default, the values a learner's variant picks from).
+_PARAMETERS: dict[str, tuple[Any, tuple[Any, ...]]] = {
+    # a server on the internet: the default, or a documentation address (RFC 5737)
+    "server": (INTERNET, (INTERNET, "198.51.100.80", "203.0.113.10", "192.0.2.44")),
+    # question 1: the TCP ports the app servers connect to on the server (well-known ports; not 25,
+    # which EC2 blocks outbound by default)
+    "ports": ((443, 80), ((443, 80), (443, 22), (443, 80, 22), (443, 143), (80, 443, 110, 143))),
+    # the TCP port app-sg allows from 0.0.0.0/0 (well-known ports)
+    "open_port": (22, (22, 80, 443, 3389, 5432)),
+    # question 9: web's source port, from the Linux ephemeral range 32768-60999
+    "source_port": (40002, (33017, 36500, 40002, 44210, 47963, 52088, 57344, 60123)),
+}
+
+
+def _value(key: str) -> Any:
+    default, choices = _PARAMETERS[key]
+    return param(ASSIGNMENT, key, default, choices)
+
+
+def parameters() -> dict[str, Any]:
+    """The numbers of the 05_nat exercises in the variant in force (the default variant's
+    are the solution notebook's)."""
+    return {key: _value(key) for key in _PARAMETERS}
+
+
+def _shown(value: Any) -> str:
+    return ", ".join(str(v) for v in value) if isinstance(value, tuple) else str(value)
+
+
+def parameters_table() -> Table:
+    """The same numbers, each with what it is, for display."""
+    rows = [(f"p['{key}']", _shown(value), message(f"nat.params.{key}")) for key, value in parameters().items()]
+    header = [message("nat.params.name"), message("nat.params.value"), message("nat.params.meaning")]
+    return Table(header, rows, caption=message("nat.params.caption", variant=active(ASSIGNMENT).id))
 
 
 def world(case: str = "working", hosts: int = 4) -> Cloud:
     """The NAT lab: VPC ``lab`` 10.0.0.0/16; subnet ``public`` (route to the internet gateway)
     with instance ``web`` (a public IPv4 address) and NAT gateway ``lab-nat`` (an Elastic IP);
     subnet ``app`` (private) with ``hosts`` instances ``app-1``… in security group ``app-sg``
-    (SSH allowed from anywhere). ``case`` breaks it in one way:
+    (which allows TCP ``p['open_port']`` from anywhere: 22, SSH, in the default variant).
+    ``case`` breaks it in one way:
 
     - ``working``: the app subnet routes 0.0.0.0/0 to ``lab-nat``;
     - ``no-route``: the app subnet's route table has only its local route;
@@ -45,7 +90,7 @@ def world(case: str = "working", hosts: int = 4) -> Cloud:
     public = cloud.add_public_subnet(vpc, "10.0.1.0/24", az="a", name="public")
     app = cloud.add_private_subnet(vpc, "10.0.2.0/24", az="a", name="app")
     app_sg = cloud.create_security_group(vpc, "app-sg")
-    cloud.allow(app_sg, 22, source="0.0.0.0/0")
+    cloud.allow(app_sg, _value("open_port"), source="0.0.0.0/0")
     cloud.launch(public, "web")
     cloud.run_instances(app, hosts, "app", [app_sg])
     if case == "nat-instance":
@@ -70,8 +115,9 @@ def app_hosts(cloud: Cloud) -> list[Instance]:
     return [i for i in cloud._all(Instance) if i.subnet_id == subnet]
 
 
-def _blocker(case: str, source: str = "app-1", destination: str = INTERNET, port: int = 443) -> str:
-    """The code of what stops ``source`` → ``destination`` in the world of ``case``."""
+def _blocker(case: str, source: str = "app-1", destination: str | None = None, port: int = 443) -> str:
+    """The code of what stops ``source`` → ``destination`` (default: the server) in the world of ``case``."""
+    destination = destination or _value("server")
     first = world(case).trace(source, destination, "tcp", port).blocker
     if first is None:
         raise AssertionError(f"the {case} world must block {source} → {destination}")  # pragma: no cover
@@ -90,17 +136,23 @@ def _nat_gateway_is_napt() -> bool:
     """Every app host opens a connection: do several private addresses share one public one?"""
     cloud = world("working")
     for host in app_hosts(cloud):
-        cloud.open_connection(host, INTERNET, "tcp", 443)
+        cloud.open_connection(host, _value("server"), "tcp", 443)
     entries = cloud.nat_translations("lab-nat").entries.values()
     return len({e.private_ip for e in entries}) > len({e.public_ip for e in entries}) == 1
 
 
+def _igw_translation() -> dict[str, str]:
+    """What the internet gateway does to web's connection to the server from ``p['source_port']``."""
+    trace = world("working").trace("web", _value("server"), "tcp", 443, source_port=_value("source_port"))
+    hop = _translation(trace, "internet-gateway")
+    assert hop.translated is not None
+    return hop.translated
+
+
 def _igw_is_one_to_one() -> bool:
     """Does the internet gateway swap web's address only, keeping the port?"""
-    cloud = world("working")
-    hop = _translation(cloud.trace("web", INTERNET, "tcp", 443, source_port=40002), "internet-gateway")
-    assert hop.translated is not None
-    return _port(hop.translated["from"]) == _port(hop.translated["to"])
+    translated = _igw_translation()
+    return _port(translated["from"]) == _port(translated["to"])
 
 
 def _kinds_letter() -> str:
@@ -115,11 +167,9 @@ def _masquerade_letter() -> str:
     return "B" if _nat_gateway_is_napt() else "A"
 
 
-def _igw_port_seen(source_port: int) -> int:
-    hop = _translation(world("working").trace("web", INTERNET, "tcp", 443, source_port=source_port),
-                       "internet-gateway")
-    assert hop.translated is not None
-    return _port(hop.translated["to"])
+def _igw_port_seen() -> int:
+    """q9: the source port the server sees when web connects from ``p['source_port']``."""
+    return _port(_igw_translation()["to"])
 
 
 def _repair_route(answer: Any) -> bool:
@@ -129,8 +179,8 @@ def _repair_route(answer: Any) -> bool:
         raise InvalidValue("InvalidParameterValue", message("nat.repair_shape"), fix=message("nat.repair_shape_fix"))
     cloud = world("no-route")
     cloud.create_route(cloud.route_table_for("app"), str(answer["destination"]), str(answer["target"]))
-    out = cloud.trace("app-1", INTERNET, "tcp", 443)
-    inbound = cloud.trace(INTERNET, "app-1", "tcp", 22)
+    out = cloud.trace("app-1", _value("server"), "tcp", 443)
+    inbound = cloud.trace(_value("server"), "app-1", "tcp", _value("open_port"))
     return out.reachable and not inbound.reachable
 
 
@@ -142,11 +192,21 @@ def _internet_opens_to_nat_gateway() -> bool:
     cloud = world("working")
     eip = cloud.get("lab-nat-eip")
     assert isinstance(eip, ElasticIp)
-    return cloud.trace(INTERNET, eip.public_ip, "tcp", 443).reachable
+    return cloud.trace(_value("server"), eip.public_ip, "tcp", 443).reachable
 
 
 def _per_destination_limit() -> int:
     return world("working").quotas.nat_connections_per_destination
+
+
+def _destinations() -> int:
+    """q1: how many destinations (address, port, protocol) the app servers connect to."""
+    return len({("tcp", _value("server"), port) for port in _value("ports")})
+
+
+def _inbound_reachable() -> bool:
+    """q3: can the server open a connection to app-1 on the port app-sg allows?"""
+    return world("working").trace(_value("server"), "app-1", "tcp", _value("open_port")).reachable
 
 
 QUESTIONS = (
@@ -155,19 +215,18 @@ QUESTIONS = (
     Question("nat.c2", "choice", _masquerade_letter),
     Question("nat.c3", "bool", _internet_opens_to_nat_gateway),
     # exercises
-    Question("nat.q1", "count", lambda: _per_destination_limit() * len({("tcp", INTERNET, 443),
-                                                                         ("tcp", INTERNET, 80)})),
+    Question("nat.q1", "count", lambda: _per_destination_limit() * _destinations()),
     Question("nat.q2", "count", lambda: NAT_PORTS[1] - NAT_PORTS[0] + 1),
-    Question("nat.q3", "bool", lambda: world("working").trace(INTERNET, "app-1", "tcp", 22).reachable),
-    Question("nat.q4", "choice", lambda: _blocker("working", INTERNET, "app-1", 22)),
+    Question("nat.q3", "bool", _inbound_reachable),
+    Question("nat.q4", "choice", lambda: _blocker("working", _value("server"), "app-1", _value("open_port"))),
     Question("nat.q5", "choice", lambda: _blocker("nat-in-private-subnet")),
     Question("nat.q6", "choice", lambda: _blocker("nat-deleted")),
     Question("nat.q7", "data", _repair_answer, accepts=_repair_route),
     Question("nat.q8", "choice", _kinds_letter),
-    Question("nat.q9", "count", lambda: _igw_port_seen(40002)),
+    Question("nat.q9", "count", _igw_port_seen),
     Question("nat.q10", "choice", lambda: _blocker("nat-instance")),
 )
 
 ASSIGNMENTS = {
-    "05_nat": tuple(f"nat.q{n}" for n in range(1, 11)),
+    ASSIGNMENT: tuple(f"nat.q{n}" for n in range(1, 11)),
 }
