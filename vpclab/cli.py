@@ -13,7 +13,7 @@ import os
 import subprocess
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -144,6 +144,61 @@ def _assign(args: argparse.Namespace) -> int:
     return 1 if args.check and stale else 0
 
 
+def _positive(kind: type[int] | type[float], option: str, example: str) -> Callable[[str], int | float]:
+    """An argparse type: a number above 0, refused in one line otherwise."""
+    def read(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if not 0 < value < float("inf"):
+            raise argparse.ArgumentTypeError(f"{message('batch.bad_number', option=option, value=text)}; "
+                                             f"{message('batch.bad_number_fix', option=option, example=example)}")
+        return value
+    return read
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from vpclab.grading.batch import Options, find_submissions, grade, read_roster
+    from vpclab.grading.questions import assignment_questions
+    from vpclab.grading.report import load_rows, merge_rows, write_reports
+
+    if args.assignment is not None:
+        assignment_questions(args.assignment)  # an unknown name is refused before anything runs
+    try:
+        root: Path | None = kit_root()
+    except VpcLabError:
+        root = None
+    options = Options(assignment=args.assignment, roster=read_roster(args.roster) if args.roster else {},
+                      force=args.force, jobs=args.jobs or os.cpu_count() or 1, cell_timeout=args.cell_timeout,
+                      timeout=args.timeout, memory_mb=args.memory, root=root)
+    submissions = find_submissions(args.submissions)
+    args.out.mkdir(parents=True, exist_ok=True)  # a bad --out is refused before anything runs
+    previous = load_rows(args.out)
+    tty = sys.stderr.isatty()
+
+    def progress(done: int, total: int, row: dict[str, object]) -> None:
+        score = f"{row['score']}/{row['max_score']}" if row.get("max_score") is not None else ""
+        line = message("batch.progress", done=done, total=total, submission=row["submission"],
+                       status=row["status"], score=score)
+        print(f"\r\033[K{line}" if tty else line, end="" if tty and done < total else "\n",
+              file=sys.stderr, flush=True)
+
+    result = grade(submissions, options, previous=previous, progress=progress)
+    rows = merge_rows(previous, result.rows)
+    pages = write_reports(args.out, rows, network_cut=result.network_cut)
+    if result.skipped:
+        print(message("batch.skipped", count=len(result.skipped)), file=sys.stderr)
+    if result.rows:
+        print(message("batch.network_cut" if result.network_cut else "batch.network_not_cut"), file=sys.stderr)
+    statuses = sorted({str(row["status"]) for row in result.rows})
+    counts = ", ".join(f"{s} {sum(r['status'] == s for r in result.rows)}" for s in statuses)
+    if counts:
+        print(message("batch.statuses", statuses=counts))
+    print(message("batch.done", count=len(rows), out=args.out, pages=pages))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="vpclab", description=message("cli.description"))
     parser.add_argument("--version", action="version", version=f"vpclab {__version__}")
@@ -205,6 +260,23 @@ def build_parser() -> argparse.ArgumentParser:
     assign_.add_argument("--exercises", type=Path, default=None)
     assign_.add_argument("--check", action="store_true", help=message("cli.help.check"))
     assign_.set_defaults(run=_assign)
+
+    grade_ = commands.add_parser("grade", help=message("cli.help.grade"))
+    grade_.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION",
+                        help=message("cli.help.grade_submissions"))
+    grade_.add_argument("--out", type=Path, required=True, metavar="DIR", help=message("cli.help.grade_out"))
+    grade_.add_argument("--assignment", default=None, metavar="NAME", help=message("cli.help.grade_assignment"))
+    grade_.add_argument("--roster", type=Path, default=None, metavar="CSV", help=message("cli.help.grade_roster"))
+    grade_.add_argument("--force", action="store_true", help=message("cli.help.grade_force"))
+    grade_.add_argument("--jobs", type=_positive(int, "jobs", "2"), default=None, metavar="N",
+                        help=message("cli.help.grade_jobs"))
+    grade_.add_argument("--cell-timeout", type=_positive(float, "cell-timeout", "60"), default=60.0, metavar="S",
+                        help=message("cli.help.grade_cell_timeout"))
+    grade_.add_argument("--timeout", type=_positive(float, "timeout", "600"), default=600.0, metavar="S",
+                        help=message("cli.help.grade_timeout"))
+    grade_.add_argument("--memory", type=_positive(int, "memory", "2048"), default=2048, metavar="MB",
+                        help=message("cli.help.grade_memory"))
+    grade_.set_defaults(run=_grade)
     return parser
 
 
