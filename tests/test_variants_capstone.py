@@ -9,12 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
-import pytest
 
 from vpclab.grading.bank.capstone import parameters, parameters_table, reference_design, requirements
 from vpclab.grading.check import evaluate
 from vpclab.grading.questions import assignment_questions
-from vpclab.grading.score import execute_notebook, read_notebook, recorded_answers, score_answers
+from vpclab.grading.score import execute_notebook, read_notebook
 from vpclab.grading.variant import Variant, using
 from vpclab.requirements import THREE_TIER, Requirement, Spread, three_tier
 
@@ -27,12 +26,6 @@ TODAY = {"zones": 2, "app_hosts": 400, "app_port": 8080, "db_port": 5432}
 def numbers(learner: str | None) -> dict[str, object]:
     with using(Variant(ASSIGNMENT, learner)):
         return parameters()
-
-
-def test_neighbours_get_different_numbers_and_one_learner_always_the_same() -> None:
-    sets = {repr(numbers(f"learner-{n}")) for n in range(10)}
-    assert len(sets) >= 2
-    assert numbers("kim") == numbers("kim") == numbers("  KIM ")
 
 
 def test_the_default_variant_keeps_todays_numbers_and_requirements() -> None:
@@ -56,19 +49,6 @@ def test_the_requirements_take_the_numbers() -> None:
     assert [r.id for r in wanted] == [r.id for r in THREE_TIER]
 
 
-@pytest.mark.parametrize("learner", SAMPLE, ids=str)
-def test_every_question_is_right_in_every_variant(learner: str | None) -> None:
-    variant = Variant(ASSIGNMENT, learner)
-    with using(variant):
-        answers = {q.id: q.solve() for q in assignment_questions(ASSIGNMENT)}
-        wanted = parameters()
-    for qid, answer in answers.items():
-        verdict = evaluate(qid, answer, variant=variant, graded=True)
-        assert verdict.correct, (learner, qid, verdict.text)
-    assert (answers["cap.q1"], answers["cap.q2"]) == (3 * wanted["zones"], wanted["zones"])
-    assert answers["cap.q3"] in ("10.20.16.0/23", "10.20.16.0/22")  # clear of the db subnets at 10.20.20.0
-
-
 def test_a_design_for_the_practice_numbers_fails_other_numbers() -> None:
     practice = reference_design().to_aws()  # built in the default variant
     kim = Variant(ASSIGNMENT, "kim")
@@ -87,12 +67,3 @@ def executed_as(learner: str) -> nbformat.NotebookNode:
     return execute_notebook(nb, cwd=SOLUTION.parent, timeout=120)
 
 
-@pytest.mark.notebooks
-def test_the_solution_run_as_a_learner_scores_full_marks_for_that_learner_only() -> None:
-    answers = recorded_answers(executed_as("kim"))
-    mine = score_answers(ASSIGNMENT, answers, learner="kim")
-    assert mine.score == mine.max_score >= 6, mine._text_()
-    assert mine.flags == ()
-    theirs = score_answers(ASSIGNMENT, answers, learner="lee")
-    assert len(theirs.flags) == len(assignment_questions(ASSIGNMENT))
-    assert theirs.score < theirs.max_score  # lee has two zones, kim's design and counts are for three

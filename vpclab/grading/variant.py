@@ -24,17 +24,18 @@ from __future__ import annotations
 
 import hashlib
 import html
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar
 
-from vpclab.display import Displayable
+from vpclab.display import Displayable, Table
 from vpclab.errors import InvalidValue
 from vpclab.i18n import message
 
-__all__ = ["DEFAULT", "Variant", "active", "learner_of", "param", "start", "using"]
+__all__ = ["DEFAULT", "Variant", "active", "learner_of", "param", "parameter_table", "parameter_values", "start",
+           "using"]
 
 T = TypeVar("T")
 DEFAULT = "default"
@@ -89,6 +90,21 @@ def active(assignment: str) -> Variant:
 def param(assignment: str, key: str, default: T, choices: Sequence[T]) -> T:
     """A question parameter of ``assignment`` in the variant in force."""
     return active(assignment).pick(key, default, choices)
+
+
+def parameter_values(assignment: str, spec: Mapping[str, tuple[T, Sequence[T]]]) -> dict[str, T]:
+    """Every parameter of ``spec`` (key → (default, choices)) in the variant in force."""
+    return {key: param(assignment, key, default, choices) for key, (default, choices) in spec.items()}
+
+
+def parameter_table(assignment: str, values: Mapping[str, object], meanings: Mapping[str, str]) -> Table:
+    """A learner's numbers as the exercise notebook shows them: how the code names each one
+    (``p['key']``), its value, and what it is for."""
+    rows = [(f"p['{key}']", ", ".join(map(str, value)) if isinstance(value, tuple) else value, meanings[key])
+            for key, value in values.items()]
+    example = next(iter(values), "key")
+    return Table([message("variant.params.name"), message("variant.params.value"), message("variant.params.meaning")],
+                 rows, caption=message("variant.params.caption", variant=active(assignment).id, example=example))
 
 
 def start(assignment: str, learner: str | None = None) -> Variant:

@@ -6,10 +6,6 @@ MESSAGES: dict[str, str] = {
     "capstone.not_a_design": "this question wants your design as AWS describe JSON (a dict), not that",
     "capstone.not_a_design_fix": "build the design in a Cloud, then answer with design = cloud.to_aws()",
     # --- the per-learner numbers of the 09_capstone exercises (parameters_table) -------------
-    "capstone.params.caption": "Your numbers (variant {variant}); the questions name them, like p['zones']",
-    "capstone.params.name": "name",
-    "capstone.params.value": "value",
-    "capstone.params.meaning": "what it is",
     "capstone.params.zones": "how many Availability Zones each tier (web, app, db) must use",
     "capstone.params.app_hosts": "question 3: how many instances one app subnet must hold",
     "capstone.params.app_port": "the TCP port the app tier listens on (web → app)",

@@ -17,9 +17,6 @@ MESSAGES: dict[str, str] = {
     "cidr.exercise.wrong_size_fix": "keep the prefix length /{wanted}, and choose where the block starts",
     "cidr.exercise.refused": "AWS refuses {cidr}: {problem}",
     # --- each learner's numbers (parameters_table) ---------------------------------------------
-    "cidr.exercise.numbers.caption": "Your numbers (variant {variant})",
-    "cidr.exercise.numbers.name": "in your code",
-    "cidr.exercise.numbers.use": "what it is for",
     "cidr.exercise.numbers.split": "question 4: the VPC block to split into 4 equal subnets",
     "cidr.exercise.numbers.address": "question 7: the address whose /22 network you find",
     "cidr.exercise.numbers.taken": "question 8: the subnets that 10.0.0.0/16 already has",

@@ -45,10 +45,6 @@ MESSAGES: dict[str, str] = {
     "connect.verdict_blocked": "✗ {source} → {destination}, SSH (TCP 22): blocked by {code} at {component} ({direction} path)",
     "connect.hops": "hop by hop",
     # --- the per-learner numbers of the 08_connecting_networks exercises (parameters_table) ---
-    "connect.params.caption": "Your numbers (variant {variant}); the questions name them, like p['vpc_a']",
-    "connect.params.name": "name",
-    "connect.params.value": "value",
-    "connect.params.meaning": "what it is",
     "connect.params.vpcs": "question 1: how many VPCs must all reach each other",
     "connect.params.vpc_a": "the CIDR block of VPC A (a-server, a-app-rt)",
     "connect.params.vpc_b": "the CIDR block of VPC B (b-server, b-app-rt)",

@@ -25,10 +25,6 @@ MESSAGES: dict[str, str] = {
     "dhcp.lab.terminated": "terminated {name} (the oldest): {address} is free again",
     "dhcp.lab.none_running": "no instance is running in this subnet: launch one first",
     # vpclab.grading.bank.dhcp: the learner's numbers for the exercises (parameters_table)
-    "dhcp.params.caption": "Your numbers (variant {variant}); the questions name them, like p['empty_subnet']",
-    "dhcp.params.name": "name",
-    "dhcp.params.value": "value",
-    "dhcp.params.meaning": "what it is",
     "dhcp.params.empty_subnet": "question 1: a new, empty subnet",
     "dhcp.params.vpc_block": "question 2: the primary CIDR block of the VPC",
     "dhcp.params.instance_subnet": "question 2: the subnet of that VPC where the instance runs",

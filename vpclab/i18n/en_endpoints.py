@@ -30,10 +30,6 @@ MESSAGES: dict[str, str] = {
     "endpoints.want_route_tables": "this question wants a list of route table names (or ids) as text",
     "endpoints.want_route_tables_fix": "answer like ['some-rt', 'other-rt']: the route tables to associate with the S3 gateway endpoint",
     # --- the per-learner numbers of the 07_endpoints exercises (parameters_table) ------------
-    "endpoints.params.caption": "Your numbers (variant {variant}); the questions name them, like p['services']",
-    "endpoints.params.name": "name",
-    "endpoints.params.value": "value",
-    "endpoints.params.meaning": "what it is",
     "endpoints.params.services": "question 4: the AWS services the private instances must reach, one interface endpoint each",
     "endpoints.params.azs": "question 4: in how many Availability Zones (one subnet each) every interface endpoint is",
     "endpoints.params.s3_subnets": "question 5: the subnets that must reach S3 through the gateway endpoint",

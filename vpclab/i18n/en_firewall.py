@@ -94,10 +94,6 @@ MESSAGES: dict[str, str] = {
     "hint.fw.q7": "look your service up in the well-known ports table",
     "hint.fw.q8": "which traffic do security groups and NACLs never filter?",
     # --- the per-learner numbers of the 06_security_groups_nacls exercises (parameters_table) ------
-    "fw.params.caption": "Your numbers (variant {variant}); the questions name them, like p['q1_port']",
-    "fw.params.name": "name",
-    "fw.params.value": "value",
-    "fw.params.meaning": "what it is",
     "fw.params.q1_source": "question 1: the address the request comes from",
     "fw.params.q1_port": "question 1: the TCP port the request goes to",
     "fw.params.q5_deny_rule": "question 5: the number of the outbound deny rule",

@@ -15,4 +15,8 @@ MESSAGES: dict[str, str] = {
                                "vpclab.start('05_nat', learner='kim-2024-17')",
     "variant.mismatch": "{question}: answered in variant {recorded}, but {learner}'s variant is {expected} "
                         "(another learner's numbers?)",
+    "variant.params.caption": "Your numbers (variant {variant}); the questions name them, like p['{example}']",
+    "variant.params.name": "in your code",
+    "variant.params.value": "value",
+    "variant.params.meaning": "what it is for",
 }

@@ -59,10 +59,6 @@ MESSAGES.update({
     "nat.repair_shape": "answer with the route as a dict with two keys, destination and target",
     "nat.repair_shape_fix": "write it like {{'destination': '…', 'target': '…'}}: a CIDR block, and a gateway's id or Name",
     # --- the per-learner numbers of the 05_nat exercises (parameters_table) -----------------
-    "nat.params.caption": "Your numbers (variant {variant}); the questions name them, like p['server']",
-    "nat.params.name": "name",
-    "nat.params.value": "value",
-    "nat.params.meaning": "what it is",
     "nat.params.server": "the server on the internet that the lab's hosts connect to",
     "nat.params.ports": "question 1: the TCP ports the app servers connect to on the server",
     "nat.params.open_port": "the TCP port that app-sg allows from 0.0.0.0/0 (questions 3, 4 and 7)",

@@ -44,10 +44,6 @@ MESSAGES: dict[str, str] = {
     "routing.widget.no_subnet": "'{subnet}' is not one of the subnets shown",
     "routing.widget.no_subnet_fix": "choose one of: {known}",
     # --- vpclab.grading.bank.routing: the learner's numbers for the exercises (parameters_table)
-    "routing.params.caption": "Your numbers (variant {variant}); the questions name them, like p['app_destination']",
-    "routing.params.name": "name",
-    "routing.params.value": "value",
-    "routing.params.meaning": "what it is",
     "routing.params.app_destination": "question 1: the address that app-server sends a packet to",
     "routing.params.warehouse_host": "question 2: a host in the VPC warehouse (192.168.4.0/22)",
     "routing.params.reports_subnet": "the CIDR block of the subnet reports (question 7)",

@@ -33,9 +33,6 @@ MESSAGES: dict[str, str] = {
     "vpc_basics.want_rule": "{answer} is not a security group rule, or a list of rules",
     "vpc_basics.want_rule_fix": "write each rule as a dict like {{'protocol': 'tcp', 'port': 22, 'source': '198.51.100.0/24'}}",
     # --- each learner's numbers (parameters_table) ---------------------------------------------
-    "vpc_basics.numbers.caption": "Your numbers (variant {variant})",
-    "vpc_basics.numbers.name": "in your code",
-    "vpc_basics.numbers.use": "what it is for",
     "vpc_basics.numbers.region": "question 1: the Region of the default VPC ({azs} Availability Zones in the simulator)",
     "vpc_basics.numbers.subnet": "question 3: the block of the subnet the instance is launched into",
     "vpc_basics.numbers.port": "question 6: web must answer this TCP port ({service}) from anywhere",

@@ -25,7 +25,7 @@ from vpclab.cloud import Cloud
 from vpclab.display import Table
 from vpclab.errors import InvalidValue
 from vpclab.grading.questions import Question
-from vpclab.grading.variant import active, param
+from vpclab.grading.variant import param, parameter_table, parameter_values
 from vpclab.i18n import message
 from vpclab.requirements import THREE_TIER, Check, DesignReport, Spread, check_design, three_tier
 
@@ -50,21 +50,19 @@ _PARAMETERS: dict[str, tuple[Any, tuple[Any, ...]]] = {
 
 
 def _value(key: str) -> Any:
-    default, choices = _PARAMETERS[key]
-    return param(ASSIGNMENT, key, default, choices)
+    return param(ASSIGNMENT, key, *_PARAMETERS[key])
 
 
 def parameters() -> dict[str, Any]:
     """The numbers of the 09_capstone exercises in the variant in force (the default variant's
     are the solution notebook's)."""
-    return {key: _value(key) for key in _PARAMETERS}
+    return parameter_values(ASSIGNMENT, _PARAMETERS)
 
 
 def parameters_table() -> Table:
-    """The same numbers, each with what it is, for display."""
-    rows = [(f"p['{key}']", value, message(f"capstone.params.{key}")) for key, value in parameters().items()]
-    header = [message("capstone.params.name"), message("capstone.params.value"), message("capstone.params.meaning")]
-    return Table(header, rows, caption=message("capstone.params.caption", variant=active(ASSIGNMENT).id))
+    """The same numbers, each with what it is for, for display."""
+    values = parameters()
+    return parameter_table(ASSIGNMENT, values, {key: message(f"capstone.params.{key}") for key in values})
 
 
 def requirements() -> tuple[Check, ...]:

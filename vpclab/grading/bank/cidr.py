@@ -21,7 +21,7 @@ from vpclab.cloud import Cloud
 from vpclab.display import Table
 from vpclab.errors import InvalidValue, VpcLabError
 from vpclab.grading.questions import Question
-from vpclab.grading.variant import active, param
+from vpclab.grading.variant import param, parameter_table
 from vpclab.i18n import message
 from vpclab.subnet_plan import find_overlaps, free_space
 
@@ -71,12 +71,9 @@ def parameters() -> dict[str, Any]:
 
 
 def parameters_table() -> Table:
-    """Your numbers, with what each is for: the first cells of the exercise notebook show it."""
-    rows = [(f"p['{key}']", ", ".join(value) if isinstance(value, tuple) else value,
-             message(f"cidr.exercise.numbers.{key}")) for key, value in parameters().items()]
-    return Table([message("cidr.exercise.numbers.name"), message("label.value"),
-                  message("cidr.exercise.numbers.use")],
-                 rows, caption=message("cidr.exercise.numbers.caption", variant=active(ASSIGNMENT).id))
+    """The same numbers, each with what it is for, for display."""
+    values = parameters()
+    return parameter_table(ASSIGNMENT, values, {key: message(f"cidr.exercise.numbers.{key}") for key in values})
 
 
 def _can_be_subnet(block: str, vpc: str) -> bool:

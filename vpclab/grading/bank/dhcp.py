@@ -19,7 +19,7 @@ from vpclab.cloud import Cloud
 from vpclab.display import Table
 from vpclab.errors import VpcLabError
 from vpclab.grading.questions import Question
-from vpclab.grading.variant import active, param
+from vpclab.grading.variant import param, parameter_table
 from vpclab.i18n import message
 from vpclab.resources import Subnet, Vpc
 from vpclab.subnet_plan import free_space
@@ -69,10 +69,9 @@ def parameters() -> dict[str, Any]:
 
 
 def parameters_table() -> Table:
-    """The same numbers, each with what it is, for display."""
-    rows = [(f"p['{key}']", value, message(f"dhcp.params.{key}")) for key, value in parameters().items()]
-    header = [message("dhcp.params.name"), message("dhcp.params.value"), message("dhcp.params.meaning")]
-    return Table(header, rows, caption=message("dhcp.params.caption", variant=active(ASSIGNMENT).id))
+    """The same numbers, each with what it is for, for display."""
+    values = parameters()
+    return parameter_table(ASSIGNMENT, values, {key: message(f"dhcp.params.{key}") for key in values})
 
 
 def _subnet(vpc_cidr: str, subnet_cidr: str) -> tuple[Cloud, Vpc, Subnet]:

@@ -18,7 +18,7 @@ from vpclab.display import Table
 from vpclab.endpoints import CHARGES
 from vpclab.errors import InvalidValue, VpcLabError
 from vpclab.grading.questions import Question
-from vpclab.grading.variant import active, param
+from vpclab.grading.variant import param, parameter_table, parameter_values
 from vpclab.i18n import message
 from vpclab.resources import Subnet, Vpc
 
@@ -45,25 +45,20 @@ _PARAMETERS: dict[str, tuple[Any, tuple[Any, ...]]] = {
 
 
 def _value(key: str) -> Any:
-    default, choices = _PARAMETERS[key]
-    return param(ASSIGNMENT, key, default, choices)
+    return param(ASSIGNMENT, key, *_PARAMETERS[key])
 
 
 def parameters() -> dict[str, Any]:
     """The numbers of the 07_endpoints exercises in the variant in force (the default variant's
     are the solution notebook's)."""
-    return {key: _value(key) for key in _PARAMETERS}
+    return parameter_values(ASSIGNMENT, _PARAMETERS)
 
-
-def _shown(value: Any) -> str:
-    return ", ".join(str(v) for v in value) if isinstance(value, tuple) else str(value)
 
 
 def parameters_table() -> Table:
-    """The same numbers, each with what it is, for display."""
-    rows = [(f"p['{key}']", _shown(value), message(f"endpoints.params.{key}")) for key, value in parameters().items()]
-    header = [message("endpoints.params.name"), message("endpoints.params.value"), message("endpoints.params.meaning")]
-    return Table(header, rows, caption=message("endpoints.params.caption", variant=active(ASSIGNMENT).id))
+    """The same numbers, each with what it is for, for display."""
+    values = parameters()
+    return parameter_table(ASSIGNMENT, values, {key: message(f"endpoints.params.{key}") for key in values})
 
 
 def _letter(options: dict[str, Any], answer: Any) -> str:

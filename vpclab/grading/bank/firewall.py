@@ -25,7 +25,7 @@ from vpclab.display import Table
 from vpclab.errors import InvalidValue
 from vpclab.firewall import nacl_decision
 from vpclab.grading.questions import Question
-from vpclab.grading.variant import active, param
+from vpclab.grading.variant import param, parameter_table, parameter_values
 from vpclab.i18n import message
 from vpclab.ports import EPHEMERAL_RANGES, ephemeral_range, reply_ports, service_port
 from vpclab.resources import Instance, NetworkAcl
@@ -55,21 +55,19 @@ _PARAMETERS: dict[str, tuple[Any, tuple[Any, ...]]] = {
 
 
 def _value(key: str) -> Any:
-    default, choices = _PARAMETERS[key]
-    return param(ASSIGNMENT, key, default, choices)
+    return param(ASSIGNMENT, key, *_PARAMETERS[key])
 
 
 def parameters() -> dict[str, Any]:
     """The numbers of the 06_security_groups_nacls exercises in the variant in force (the
     default variant's are the solution notebook's)."""
-    return {key: _value(key) for key in _PARAMETERS}
+    return parameter_values(ASSIGNMENT, _PARAMETERS)
 
 
 def parameters_table() -> Table:
-    """The same numbers, each with what it is, for display."""
-    rows = [(f"p['{key}']", value, message(f"fw.params.{key}")) for key, value in parameters().items()]
-    header = [message("fw.params.name"), message("fw.params.value"), message("fw.params.meaning")]
-    return Table(header, rows, caption=message("fw.params.caption", variant=active(ASSIGNMENT).id))
+    """The same numbers, each with what it is for, for display."""
+    values = parameters()
+    return parameter_table(ASSIGNMENT, values, {key: message(f"fw.params.{key}") for key in values})
 
 
 def _web(*, nacl: Sequence[dict[str, Any]] | None = None, sg_out: bool = True,

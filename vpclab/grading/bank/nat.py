@@ -18,7 +18,7 @@ from vpclab.cloud import Cloud
 from vpclab.display import Table
 from vpclab.errors import InvalidValue
 from vpclab.grading.questions import Question
-from vpclab.grading.variant import active, param
+from vpclab.grading.variant import param, parameter_table, parameter_values
 from vpclab.i18n import message
 from vpclab.nat import NAT_PORTS
 from vpclab.resources import ElasticIp, Instance
@@ -46,25 +46,20 @@ _PARAMETERS: dict[str, tuple[Any, tuple[Any, ...]]] = {
 
 
 def _value(key: str) -> Any:
-    default, choices = _PARAMETERS[key]
-    return param(ASSIGNMENT, key, default, choices)
+    return param(ASSIGNMENT, key, *_PARAMETERS[key])
 
 
 def parameters() -> dict[str, Any]:
     """The numbers of the 05_nat exercises in the variant in force (the default variant's
     are the solution notebook's)."""
-    return {key: _value(key) for key in _PARAMETERS}
+    return parameter_values(ASSIGNMENT, _PARAMETERS)
 
-
-def _shown(value: Any) -> str:
-    return ", ".join(str(v) for v in value) if isinstance(value, tuple) else str(value)
 
 
 def parameters_table() -> Table:
-    """The same numbers, each with what it is, for display."""
-    rows = [(f"p['{key}']", _shown(value), message(f"nat.params.{key}")) for key, value in parameters().items()]
-    header = [message("nat.params.name"), message("nat.params.value"), message("nat.params.meaning")]
-    return Table(header, rows, caption=message("nat.params.caption", variant=active(ASSIGNMENT).id))
+    """The same numbers, each with what it is for, for display."""
+    values = parameters()
+    return parameter_table(ASSIGNMENT, values, {key: message(f"nat.params.{key}") for key in values})
 
 
 def world(case: str = "working", hosts: int = 4) -> Cloud:

@@ -19,7 +19,7 @@ from vpclab.cloud import Cloud
 from vpclab.display import Table
 from vpclab.errors import InvalidValue, VpcLabError
 from vpclab.grading.questions import Question
-from vpclab.grading.variant import active, param
+from vpclab.grading.variant import param, parameter_table
 from vpclab.i18n import message
 from vpclab.resources import Instance, NatGateway, Route, Subnet
 from vpclab.routing import select_route
@@ -64,10 +64,9 @@ def parameters() -> dict[str, Any]:
 
 
 def parameters_table() -> Table:
-    """The same numbers, each with what it is, for display."""
-    rows = [(f"p['{key}']", value, message(f"routing.params.{key}")) for key, value in parameters().items()]
-    header = [message("routing.params.name"), message("routing.params.value"), message("routing.params.meaning")]
-    return Table(header, rows, caption=message("routing.params.caption", variant=active(ASSIGNMENT).id))
+    """The same numbers, each with what it is for, for display."""
+    values = parameters()
+    return parameter_table(ASSIGNMENT, values, {key: message(f"routing.params.{key}") for key in values})
 
 
 def world() -> Cloud:

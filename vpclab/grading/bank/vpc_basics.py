@@ -22,7 +22,7 @@ from vpclab.cloud import KNOWN_REGIONS, Cloud, region_azs
 from vpclab.display import Table
 from vpclab.errors import InvalidValue
 from vpclab.grading.questions import Question
-from vpclab.grading.variant import active, param
+from vpclab.grading.variant import param, parameter_table
 from vpclab.i18n import message
 from vpclab.ports import WELL_KNOWN_PORTS
 from vpclab.resources import Instance, Vpc
@@ -73,9 +73,7 @@ def parameters_table() -> Table:
         "subnet": message("vpc_basics.numbers.subnet"),
         "port": message("vpc_basics.numbers.port", service=service),
     }
-    rows = [(f"p['{key}']", value, meaning[key]) for key, value in values.items()]
-    return Table([message("vpc_basics.numbers.name"), message("label.value"), message("vpc_basics.numbers.use")],
-                 rows, caption=message("vpc_basics.numbers.caption", variant=active(ASSIGNMENT).id))
+    return parameter_table(ASSIGNMENT, values, meaning)
 
 
 def _still_closed() -> tuple[tuple[str, int | None], ...]:
