@@ -95,6 +95,14 @@ def jupyter_env(home: Path) -> dict[str, str]:
             "JUPYTER_DATA_DIR": os.environ.get("JUPYTER_DATA_DIR", str(home / "data"))}
 
 
+def _settled(view: Any, shown: str, timeout: float) -> None:
+    """Wait until the view no longer shows ``shown`` (the kernel answered), at most ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while view.inner_text() == shown and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.3)
+
+
 def drive_widget(frame: Any, action: dict[str, Any], timeout_ms: int = 60_000) -> tuple[str, str]:
     """Do the action's steps inside the widget ``frame``; returns the view's text before and after.
 
@@ -103,7 +111,11 @@ def drive_widget(frame: Any, action: dict[str, Any], timeout_ms: int = 60_000) -
     frame.scroll_into_view_if_needed()
     before = view.inner_text()
     assert action["expect"] not in before, f"{action['file']}: {action['expect']!r} is shown before any step"
-    for step in action["steps"]:
+    shown = before
+    for number, step in enumerate(action["steps"], start=1):
+        if number > 1:  # let the kernel answer the last step before the next one (clicks can race)
+            _settled(view, shown, timeout=5)
+        shown = view.inner_text()
         target = frame.locator(step["target"]).first
         target.scroll_into_view_if_needed()
         match step["do"]:
