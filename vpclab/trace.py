@@ -682,7 +682,7 @@ class TraceOperations(VpnOperations):
             walk.block("NO_ROUTE_TO_DESTINATION", vgw_id, message("trace.vgw_no_route", address=packet.dst))
             return None
         walk.hop(vgw_id, "vpn-gateway", "forward",
-                 message("trace.vgw_route", prefix=route.prefix, kind=route.kind, connection=route.connection_id))
+                 message(f"trace.vgw_route.{route.kind}", prefix=route.prefix, connection=route.connection_id))
         if route.kind == "direct-connect":
             walk.hop(route.connection_id, "direct-connect", "forward", message("trace.dx"))
             walk.hop("on-premises", "on-premises", "deliver", message("trace.on_premises", address=packet.dst))
