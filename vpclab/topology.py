@@ -84,10 +84,8 @@ def _draw_vpc(cloud: Cloud, graph: graphviz.Digraph, vpc: Vpc, nodes: set[str], 
         for zone in sorted({s.az for s in subnets}):
             with box.subgraph(name=f"cluster_{vpc.id}_{zone}") as az:
                 az.attr(label=zone, style="dashed", color=_PLAIN, fillcolor=_FILL["az"])
-                for subnet in (s for s in subnets if s.az == zone):
-                    first = _draw_subnet(cloud, az, subnet, nodes, outline)
-                    if len(firsts) < len({s.az for s in subnets if s.az <= zone}):
-                        firsts.append(first)
+                drawn = [_draw_subnet(cloud, az, subnet, nodes, outline) for subnet in subnets if subnet.az == zone]
+                firsts.append(drawn[0])
         for one, other in pairwise(firsts):
             box.edge(one, other, style="invis", weight="10")
 
