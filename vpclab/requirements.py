@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from vpclab.display import Displayable, html_table
 from vpclab.i18n import message
 from vpclab.resources import Instance, NatGateway, Subnet
+from vpclab.trace import Trace
 
 if TYPE_CHECKING:
     from vpclab.cloud import Cloud
@@ -91,6 +92,7 @@ class RequirementResult:
     text: str
     met: bool
     reason: str
+    trace: Trace | None = None  # the pair behind the verdict: the first that failed, else the first traced
 
 
 class DesignReport(Displayable):
@@ -148,9 +150,11 @@ def _check(cloud: Cloud, item: Check) -> RequirementResult:
     for role, ends in ((item.source, sources), (item.destination, destinations)):
         if not ends:
             return RequirementResult(item.id, item.text, False, message("requirements.no_members", role=role))
+    first: Trace | None = None
     for source in sources:
         for destination in destinations:
             trace = cloud.trace(source, destination, item.protocol, item.port)
+            first = first or trace
             if trace.reachable != item.reachable:
                 pair = f"{_name(cloud, source)} → {_name(cloud, destination)}"
                 if trace.blocker is None:
@@ -158,26 +162,28 @@ def _check(cloud: Cloud, item: Check) -> RequirementResult:
                 else:
                     reason = message("requirements.blocked", pair=pair, code=trace.blocker.code,
                                      component=trace.blocker.component or "", direction=trace.blocker.direction)
-                return RequirementResult(item.id, item.text, False, reason)
+                return RequirementResult(item.id, item.text, False, reason, trace)
     count = len(sources) * len(destinations)
-    return RequirementResult(item.id, item.text, True, message("requirements.pairs_ok", pairs=count))
+    return RequirementResult(item.id, item.text, True, message("requirements.pairs_ok", pairs=count), first)
 
 
 def _check_nat(cloud: Cloud, item: NatPerZone) -> RequirementResult:
     found = members(cloud, item.role)
     if not found:
         return RequirementResult(item.id, item.text, False, message("requirements.no_members", role=item.role))
+    first: Trace | None = None
     for instance in found:
         zone = cloud._ref(instance.subnet_id, Subnet).az
         trace = cloud.trace(instance.id, INTERNET_HOST, "tcp", item.port)
+        first = first or trace
         nats = [cloud._items[h.component] for h in trace.forward if h.component in cloud._items
                 and isinstance(cloud._items[h.component], NatGateway)]
         zones = {cloud._ref(n.subnet_id, Subnet).az for n in nats if isinstance(n, NatGateway)}
         if not trace.reachable or zones != {zone}:
             return RequirementResult(item.id, item.text, False, message(
                 "requirements.nat_elsewhere", instance=instance.name or instance.id, zone=zone,
-                nat_zones=", ".join(sorted(zones)) or "none", reachable="yes" if trace.reachable else "no"))
-    return RequirementResult(item.id, item.text, True, message("requirements.nat_ok", count=len(found)))
+                nat_zones=", ".join(sorted(zones)) or "none", reachable="yes" if trace.reachable else "no"), trace)
+    return RequirementResult(item.id, item.text, True, message("requirements.nat_ok", count=len(found)), first)
 
 
 def check_design(cloud: Cloud, requirements: Iterable[Check] | None = None) -> DesignReport:

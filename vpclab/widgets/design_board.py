@@ -15,14 +15,9 @@ import ipywidgets as widgets
 from vpclab.errors import NotFound
 from vpclab.i18n import message
 from vpclab.requirements import (
-    INTERNET,
-    INTERNET_HOST,
     THREE_TIER,
     Check,
-    NatPerZone,
-    Requirement,
     check_design,
-    members,
 )
 from vpclab.topology import topology
 from vpclab.widgets.shell import panel, picture, shown
@@ -31,22 +26,6 @@ if TYPE_CHECKING:
     from vpclab.cloud import Cloud
 
 __all__ = ["board_view", "design_board"]
-
-
-def _first_pair(cloud: Cloud, item: Check) -> tuple[str, str, str, int] | None:
-    """The pair to draw: the first one that behaves wrongly, else the first one."""
-    if isinstance(item, NatPerZone):
-        found = members(cloud, item.role)
-        return (found[0].id, INTERNET_HOST, "tcp", item.port) if found else None
-    if not isinstance(item, Requirement):
-        return None
-    ends = {role: ([INTERNET_HOST] if role == INTERNET else [i.id for i in members(cloud, role)])
-            for role in (item.source, item.destination)}
-    pairs = [(s, d) for s in ends[item.source] for d in ends[item.destination]]
-    for source, destination in pairs:
-        if cloud.trace(source, destination, item.protocol, item.port).reachable != item.reachable:
-            return source, destination, item.protocol, item.port
-    return (*pairs[0], item.protocol, item.port) if pairs else None
 
 
 def board_view(cloud: Cloud, requirement_id: str, requirements: tuple[Check, ...] = THREE_TIER) -> str:
@@ -61,11 +40,8 @@ def board_view(cloud: Cloud, requirement_id: str, requirements: tuple[Check, ...
         color, mark = ("#1a7f37", "✓") if result.met else ("#cf222e", "✗")
         parts = [f'<div><b style="color:{color}">{mark} {html.escape(result.id)}: {html.escape(result.text)}</b>'
                  f"<div>{html.escape(result.reason)}</div></div>"]
-        pair = _first_pair(cloud, item)
-        if pair is not None:
-            trace = cloud.trace(pair[0], pair[1], pair[2], pair[3])
-            parts.append(trace._html_())
-            parts.append(picture(topology(cloud, trace)))
+        if result.trace is not None:
+            parts += [result.trace._html_(), picture(topology(cloud, result.trace))]
         return "".join(parts)
 
     return shown(render)
