@@ -28,14 +28,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from vpclab.display import Displayable, Table
 from vpclab.errors import InvalidValue
 from vpclab.i18n import message
 
-__all__ = ["DEFAULT", "Variant", "active", "learner_of", "param", "parameter_table", "parameter_values", "start",
-           "using"]
+__all__ = ["DEFAULT", "Parameters", "Variant", "active", "learner_of", "param", "parameter_table",
+           "parameter_values", "start", "using"]
 
 T = TypeVar("T")
 DEFAULT = "default"
@@ -105,6 +105,28 @@ def parameter_table(assignment: str, values: Mapping[str, object], meanings: Map
     example = next(iter(values), "key")
     return Table([message("variant.params.name"), message("variant.params.value"), message("variant.params.meaning")],
                  rows, caption=message("variant.params.caption", variant=active(assignment).id, example=example))
+
+
+@dataclass(frozen=True, slots=True)
+class Parameters:
+    """An assignment's question parameters, ``key → (default, choices)``, each described by the
+    catalog message ``<labels>.<key>``. ``numbers["port"]`` is one value in the variant in force."""
+
+    assignment: str
+    spec: Mapping[str, tuple[object, Sequence[object]]]
+    labels: str
+
+    def __getitem__(self, key: str) -> Any:
+        return param(self.assignment, key, *self.spec[key])
+
+    def values(self) -> dict[str, Any]:
+        """Every parameter in the variant in force (the default variant's are the practice numbers)."""
+        return parameter_values(self.assignment, self.spec)
+
+    def table(self) -> Table:
+        """The same numbers, each with what it is for, for display."""
+        values = self.values()
+        return parameter_table(self.assignment, values, {key: message(f"{self.labels}.{key}") for key in values})
 
 
 def start(assignment: str, learner: str | None = None) -> Variant:

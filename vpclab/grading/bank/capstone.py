@@ -22,10 +22,9 @@ from typing import Any
 
 from vpclab.cidr import parse
 from vpclab.cloud import Cloud
-from vpclab.display import Table
 from vpclab.errors import InvalidValue
 from vpclab.grading.questions import Question
-from vpclab.grading.variant import param, parameter_table, parameter_values
+from vpclab.grading.variant import Parameters
 from vpclab.i18n import message
 from vpclab.requirements import THREE_TIER, Check, DesignReport, Spread, check_design, three_tier
 
@@ -49,26 +48,16 @@ _PARAMETERS: dict[str, tuple[Any, tuple[Any, ...]]] = {
 }
 
 
-def _value(key: str) -> Any:
-    return param(ASSIGNMENT, key, *_PARAMETERS[key])
-
-
-def parameters() -> dict[str, Any]:
-    """The numbers of the 09_capstone exercises in the variant in force (the default variant's
-    are the solution notebook's)."""
-    return parameter_values(ASSIGNMENT, _PARAMETERS)
-
-
-def parameters_table() -> Table:
-    """The same numbers, each with what it is for, for display."""
-    values = parameters()
-    return parameter_table(ASSIGNMENT, values, {key: message(f"capstone.params.{key}") for key in values})
+NUMBERS = Parameters(ASSIGNMENT, _PARAMETERS, "capstone.params")
+#: The numbers of the exercises in the variant in force, as a dict and as a table to show.
+parameters = NUMBERS.values
+parameters_table = NUMBERS.table
 
 
 def requirements() -> tuple[Check, ...]:
     """The three-tier requirements with the numbers of the variant in force (``THREE_TIER`` in
     the default variant)."""
-    return three_tier(zones=_value("zones"), app_port=_value("app_port"), db_port=_value("db_port"))
+    return three_tier(zones=NUMBERS["zones"], app_port=NUMBERS["app_port"], db_port=NUMBERS["db_port"])
 
 #: Which requirements each design question grades.
 GROUPS = {
@@ -88,10 +77,10 @@ def reference_design() -> Cloud:
     web_sg = cloud.create_security_group(vpc, "web-sg")
     cloud.allow(web_sg, 443)
     app_sg = cloud.create_security_group(vpc, "app-sg")
-    cloud.allow(app_sg, _value("app_port"), source=web_sg)
+    cloud.allow(app_sg, NUMBERS["app_port"], source=web_sg)
     db_sg = cloud.create_security_group(vpc, "db-sg")
-    cloud.allow(db_sg, _value("db_port"), source=app_sg)
-    for n, az in enumerate(cloud.azs[:_value("zones")]):
+    cloud.allow(db_sg, NUMBERS["db_port"], source=app_sg)
+    for n, az in enumerate(cloud.azs[:NUMBERS["zones"]]):
         public = cloud.add_public_subnet(vpc, f"10.20.{n}.0/24", az, name=f"public-{n}")
         app = cloud.add_private_subnet(vpc, f"10.20.{10 + n}.0/24", az, name=f"app-{n}", nat_in=public)
         db = cloud.create_subnet(vpc, f"10.20.{20 + n}.0/24", az, name=f"db-{n}")
@@ -136,11 +125,11 @@ QUESTIONS = (
     # lesson: check your understanding
     Question("cap.c1", "count", lambda: sum(isinstance(r, Spread) for r in THREE_TIER) * 3),
     Question("cap.c2", "bool",
-             lambda: reference_design().trace("198.51.100.10", "app-0", port=_value("app_port")).reachable),
+             lambda: reference_design().trace("198.51.100.10", "app-0", port=NUMBERS["app_port"]).reachable),
     # exercises
     Question("cap.q1", "count", lambda: sum(_zones(r.role) for r in requirements() if isinstance(r, Spread))),
     Question("cap.q2", "count", lambda: _zones("app")),
-    Question("cap.q3", "cidr", lambda: _smallest_prefix(Q3_BASE, _value("app_hosts"))),
+    Question("cap.q3", "cidr", lambda: _smallest_prefix(Q3_BASE, NUMBERS["app_hosts"])),
     *(_design_question(q) for q in GROUPS),
 )
 

@@ -19,10 +19,9 @@ from typing import Any
 
 from vpclab.cidr import parse
 from vpclab.cloud import Cloud
-from vpclab.display import Table
 from vpclab.errors import InvalidValue
 from vpclab.grading.questions import Question
-from vpclab.grading.variant import param, parameter_table, parameter_values
+from vpclab.grading.variant import Parameters
 from vpclab.i18n import message
 from vpclab.quotas import Quotas
 from vpclab.resources import TransitGateway, Vpc, VpcPeeringConnection, VpnConnection
@@ -46,25 +45,15 @@ _PARAMETERS: dict[str, tuple[Any, tuple[Any, ...]]] = {
 }
 
 
-def _value(key: str) -> Any:
-    return param(ASSIGNMENT, key, *_PARAMETERS[key])
-
-
-def parameters() -> dict[str, Any]:
-    """The numbers of the 08_connecting_networks exercises in the variant in force (the default
-    variant's are the solution notebook's)."""
-    return parameter_values(ASSIGNMENT, _PARAMETERS)
-
-
-def parameters_table() -> Table:
-    """The same numbers, each with what it is for, for display."""
-    values = parameters()
-    return parameter_table(ASSIGNMENT, values, {key: message(f"connect.params.{key}") for key in values})
+NUMBERS = Parameters(ASSIGNMENT, _PARAMETERS, "connect.params")
+#: The numbers of the exercises in the variant in force, as a dict and as a table to show.
+parameters = NUMBERS.values
+parameters_table = NUMBERS.table
 
 
 def _world(**switches: bool) -> Cloud:
     """The connectivity builder's networks, with the blocks of the variant in force."""
-    return connectivity_world(**switches, blocks=(_value("vpc_a"), _value("vpc_b"), _value("vpc_c")))
+    return connectivity_world(**switches, blocks=(NUMBERS["vpc_a"], NUMBERS["vpc_b"], NUMBERS["vpc_c"]))
 
 
 def _trace(cloud: Cloud, source: str, destination: str) -> Trace:
@@ -218,7 +207,7 @@ QUESTIONS = (
     Question("conn.c2", "bool", lambda: _trace(exercise_world("chain"), "a-server", "c-server").reachable),
     Question("conn.c3", "bool", lambda: _trace(exercise_world("hub"), "a-server", "c-server").reachable),
     # exercises
-    Question("conn.q1", "count", lambda: full_mesh_peerings(_value("vpcs"))),
+    Question("conn.q1", "count", lambda: full_mesh_peerings(NUMBERS["vpcs"])),
     Question("conn.q2", "bool", lambda: _trace(exercise_world("chain"), "a-server", "c-server").reachable),
     Question("conn.q3", "choice", lambda: _code("chain", "a-server", "c-server")),
     Question("conn.q4", "choice", lambda: _blocker_name("one-sided", "a-server", "b-server")),

@@ -14,11 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from vpclab.cloud import Cloud
-from vpclab.display import Table
 from vpclab.endpoints import CHARGES
 from vpclab.errors import InvalidValue, VpcLabError
 from vpclab.grading.questions import Question
-from vpclab.grading.variant import param, parameter_table, parameter_values
+from vpclab.grading.variant import Parameters
 from vpclab.i18n import message
 from vpclab.resources import Subnet, Vpc
 
@@ -44,21 +43,10 @@ _PARAMETERS: dict[str, tuple[Any, tuple[Any, ...]]] = {
 }
 
 
-def _value(key: str) -> Any:
-    return param(ASSIGNMENT, key, *_PARAMETERS[key])
-
-
-def parameters() -> dict[str, Any]:
-    """The numbers of the 07_endpoints exercises in the variant in force (the default variant's
-    are the solution notebook's)."""
-    return parameter_values(ASSIGNMENT, _PARAMETERS)
-
-
-
-def parameters_table() -> Table:
-    """The same numbers, each with what it is for, for display."""
-    values = parameters()
-    return parameter_table(ASSIGNMENT, values, {key: message(f"endpoints.params.{key}") for key in values})
+NUMBERS = Parameters(ASSIGNMENT, _PARAMETERS, "endpoints.params")
+#: The numbers of the exercises in the variant in force, as a dict and as a table to show.
+parameters = NUMBERS.values
+parameters_table = NUMBERS.table
 
 
 def _letter(options: dict[str, Any], answer: Any) -> str:
@@ -165,9 +153,9 @@ def _q4_enis() -> int:
     subnet per AZ (endpoints-a, endpoints-b, …)."""
     cloud, vpc, _ = _shop(nat=False)
     subnets = [cloud.create_subnet(vpc, f"10.0.{10 + n}.0/24", az=zone, name=f"endpoints-{zone}")
-               for n, zone in enumerate("abc"[:_value("azs")])]
+               for n, zone in enumerate("abc"[:NUMBERS["azs"]])]
     endpoints = [cloud.create_vpc_endpoint(vpc, service, endpoint_type="Interface", subnets=subnets)
-                 for service in _value("services")]
+                 for service in NUMBERS["services"]]
     return sum(len(e.network_interface_ids) for e in endpoints)
 
 
@@ -202,7 +190,7 @@ def _q5_accepts(answer: Any) -> bool:
     if not isinstance(answer, list) or not all(isinstance(item, str) for item in answer):
         raise InvalidValue("InvalidParameterValue", message("endpoints.want_route_tables"),
                            fix=message("endpoints.want_route_tables_fix"))
-    chosen = {f"{name}-host" for name in _value("s3_subnets")}
+    chosen = {f"{name}-host" for name in NUMBERS["s3_subnets"]}
     cloud, vpc = _q5_world()
     s3 = cloud.service_address("s3")
     before_s3, before_internet = _paths(cloud, s3), _paths(cloud, INTERNET_HOST)
@@ -214,7 +202,7 @@ def _q5_accepts(answer: Any) -> bool:
 
 
 def _q5_solve() -> list[str]:
-    chosen = _value("s3_subnets")
+    chosen = NUMBERS["s3_subnets"]
     cloud, vpc = _q5_world()
     return [cloud.route_table_for(s).name or "" for s in cloud.subnets(vpc) if s.name in chosen]
 

@@ -21,11 +21,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from vpclab.cloud import Cloud
-from vpclab.display import Table
 from vpclab.errors import InvalidValue
 from vpclab.firewall import nacl_decision
 from vpclab.grading.questions import Question
-from vpclab.grading.variant import param, parameter_table, parameter_values
+from vpclab.grading.variant import Parameters
 from vpclab.i18n import message
 from vpclab.ports import EPHEMERAL_RANGES, ephemeral_range, reply_ports, service_port
 from vpclab.resources import Instance, NetworkAcl
@@ -54,20 +53,10 @@ _PARAMETERS: dict[str, tuple[Any, tuple[Any, ...]]] = {
 }
 
 
-def _value(key: str) -> Any:
-    return param(ASSIGNMENT, key, *_PARAMETERS[key])
-
-
-def parameters() -> dict[str, Any]:
-    """The numbers of the 06_security_groups_nacls exercises in the variant in force (the
-    default variant's are the solution notebook's)."""
-    return parameter_values(ASSIGNMENT, _PARAMETERS)
-
-
-def parameters_table() -> Table:
-    """The same numbers, each with what it is for, for display."""
-    values = parameters()
-    return parameter_table(ASSIGNMENT, values, {key: message(f"fw.params.{key}") for key in values})
+NUMBERS = Parameters(ASSIGNMENT, _PARAMETERS, "fw.params")
+#: The numbers of the exercises in the variant in force, as a dict and as a table to show.
+parameters = NUMBERS.values
+parameters_table = NUMBERS.table
 
 
 def _web(*, nacl: Sequence[dict[str, Any]] | None = None, sg_out: bool = True,
@@ -133,7 +122,7 @@ def _q3_trace() -> Trace:
 def _q5_rules() -> tuple[dict[str, Any], ...]:
     return (
         _HTTPS_IN,
-        {"rule_number": _value("q5_deny_rule"), "protocol": "tcp", "action": "deny", "cidr": "0.0.0.0/0",
+        {"rule_number": NUMBERS["q5_deny_rule"], "protocol": "tcp", "action": "deny", "cidr": "0.0.0.0/0",
          "egress": True, "ports": (1024, 32767)},
         {"rule_number": 100, "protocol": "tcp", "action": "allow", "cidr": "0.0.0.0/0", "egress": True,
          "ports": (1024, 65535)},
@@ -239,14 +228,14 @@ QUESTIONS = (
         [_HTTPS_IN, {"rule_number": 90, "protocol": "-1", "action": "deny", "cidr": "198.51.100.0/24"}],
         port=443, remote=OTHER_CLIENT)),
     # exercises
-    Question("fw.q1", "count", lambda: _deciding_rule(_Q1_RULES, port=_value("q1_port"), remote=_value("q1_source"))),
+    Question("fw.q1", "count", lambda: _deciding_rule(_Q1_RULES, port=NUMBERS["q1_port"], remote=NUMBERS["q1_source"])),
     Question("fw.q2", "bool", lambda: _https_works(sg_out=False)),
     Question("fw.q3", "choice", lambda: _code(_q3_trace())),
     Question("fw.q4", "choice", lambda: _direction(_q3_trace())),
     Question("fw.q5", "count", _q5_rule),
     Question("fw.q6", "data", _repair_answer, points=2, accepts=_repair_serves,
              hidden=(("fw.repair.hidden_closed", _repair_stays_closed),)),
-    Question("fw.q7", "count", lambda: service_port(_value("q7_service"))),
+    Question("fw.q7", "count", lambda: service_port(NUMBERS["q7_service"])),
     Question("fw.q8", "bool", _resolver_reachable),
 )
 

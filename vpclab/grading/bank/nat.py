@@ -15,10 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from vpclab.cloud import Cloud
-from vpclab.display import Table
 from vpclab.errors import InvalidValue
 from vpclab.grading.questions import Question
-from vpclab.grading.variant import param, parameter_table, parameter_values
+from vpclab.grading.variant import Parameters
 from vpclab.i18n import message
 from vpclab.nat import NAT_PORTS
 from vpclab.resources import ElasticIp, Instance
@@ -45,21 +44,10 @@ _PARAMETERS: dict[str, tuple[Any, tuple[Any, ...]]] = {
 }
 
 
-def _value(key: str) -> Any:
-    return param(ASSIGNMENT, key, *_PARAMETERS[key])
-
-
-def parameters() -> dict[str, Any]:
-    """The numbers of the 05_nat exercises in the variant in force (the default variant's
-    are the solution notebook's)."""
-    return parameter_values(ASSIGNMENT, _PARAMETERS)
-
-
-
-def parameters_table() -> Table:
-    """The same numbers, each with what it is for, for display."""
-    values = parameters()
-    return parameter_table(ASSIGNMENT, values, {key: message(f"nat.params.{key}") for key in values})
+NUMBERS = Parameters(ASSIGNMENT, _PARAMETERS, "nat.params")
+#: The numbers of the exercises in the variant in force, as a dict and as a table to show.
+parameters = NUMBERS.values
+parameters_table = NUMBERS.table
 
 
 def world(case: str = "working", hosts: int = 4) -> Cloud:
@@ -85,7 +73,7 @@ def world(case: str = "working", hosts: int = 4) -> Cloud:
     public = cloud.add_public_subnet(vpc, "10.0.1.0/24", az="a", name="public")
     app = cloud.add_private_subnet(vpc, "10.0.2.0/24", az="a", name="app")
     app_sg = cloud.create_security_group(vpc, "app-sg")
-    cloud.allow(app_sg, _value("open_port"), source="0.0.0.0/0")
+    cloud.allow(app_sg, NUMBERS["open_port"], source="0.0.0.0/0")
     cloud.launch(public, "web")
     cloud.run_instances(app, hosts, "app", [app_sg])
     if case == "nat-instance":
@@ -112,7 +100,7 @@ def app_hosts(cloud: Cloud) -> list[Instance]:
 
 def _blocker(case: str, source: str = "app-1", destination: str | None = None, port: int = 443) -> str:
     """The code of what stops ``source`` → ``destination`` (default: the server) in the world of ``case``."""
-    destination = destination or _value("server")
+    destination = destination or NUMBERS["server"]
     first = world(case).trace(source, destination, "tcp", port).blocker
     if first is None:
         raise AssertionError(f"the {case} world must block {source} → {destination}")  # pragma: no cover
@@ -131,14 +119,14 @@ def _nat_gateway_is_napt() -> bool:
     """Every app host opens a connection: do several private addresses share one public one?"""
     cloud = world("working")
     for host in app_hosts(cloud):
-        cloud.open_connection(host, _value("server"), "tcp", 443)
+        cloud.open_connection(host, NUMBERS["server"], "tcp", 443)
     entries = cloud.nat_translations("lab-nat").entries.values()
     return len({e.private_ip for e in entries}) > len({e.public_ip for e in entries}) == 1
 
 
 def _igw_translation() -> dict[str, str]:
     """What the internet gateway does to web's connection to the server from ``p['source_port']``."""
-    trace = world("working").trace("web", _value("server"), "tcp", 443, source_port=_value("source_port"))
+    trace = world("working").trace("web", NUMBERS["server"], "tcp", 443, source_port=NUMBERS["source_port"])
     hop = _translation(trace, "internet-gateway")
     assert hop.translated is not None
     return hop.translated
@@ -174,8 +162,8 @@ def _repair_route(answer: Any) -> bool:
         raise InvalidValue("InvalidParameterValue", message("nat.repair_shape"), fix=message("nat.repair_shape_fix"))
     cloud = world("no-route")
     cloud.create_route(cloud.route_table_for("app"), str(answer["destination"]), str(answer["target"]))
-    out = cloud.trace("app-1", _value("server"), "tcp", 443)
-    inbound = cloud.trace(_value("server"), "app-1", "tcp", _value("open_port"))
+    out = cloud.trace("app-1", NUMBERS["server"], "tcp", 443)
+    inbound = cloud.trace(NUMBERS["server"], "app-1", "tcp", NUMBERS["open_port"])
     return out.reachable and not inbound.reachable
 
 
@@ -187,7 +175,7 @@ def _internet_opens_to_nat_gateway() -> bool:
     cloud = world("working")
     eip = cloud.get("lab-nat-eip")
     assert isinstance(eip, ElasticIp)
-    return cloud.trace(_value("server"), eip.public_ip, "tcp", 443).reachable
+    return cloud.trace(NUMBERS["server"], eip.public_ip, "tcp", 443).reachable
 
 
 def _per_destination_limit() -> int:
@@ -196,12 +184,12 @@ def _per_destination_limit() -> int:
 
 def _destinations() -> int:
     """q1: how many destinations (address, port, protocol) the app servers connect to."""
-    return len({("tcp", _value("server"), port) for port in _value("ports")})
+    return len({("tcp", NUMBERS["server"], port) for port in NUMBERS["ports"]})
 
 
 def _inbound_reachable() -> bool:
     """q3: can the server open a connection to app-1 on the port app-sg allows?"""
-    return world("working").trace(_value("server"), "app-1", "tcp", _value("open_port")).reachable
+    return world("working").trace(NUMBERS["server"], "app-1", "tcp", NUMBERS["open_port"]).reachable
 
 
 QUESTIONS = (
@@ -213,7 +201,7 @@ QUESTIONS = (
     Question("nat.q1", "count", lambda: _per_destination_limit() * _destinations()),
     Question("nat.q2", "count", lambda: NAT_PORTS[1] - NAT_PORTS[0] + 1),
     Question("nat.q3", "bool", _inbound_reachable),
-    Question("nat.q4", "choice", lambda: _blocker("working", _value("server"), "app-1", _value("open_port"))),
+    Question("nat.q4", "choice", lambda: _blocker("working", NUMBERS["server"], "app-1", NUMBERS["open_port"])),
     Question("nat.q5", "choice", lambda: _blocker("nat-in-private-subnet")),
     Question("nat.q6", "choice", lambda: _blocker("nat-deleted")),
     Question("nat.q7", "data", _repair_answer, accepts=_repair_route),
