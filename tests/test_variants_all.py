@@ -5,38 +5,24 @@ scores full marks for that learner and is flagged when graded for another."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import nbformat
 import pytest
 
 import vpclab.grading.bank as bank
+from tests.variant_helpers import TOPICS, numbers
 from vpclab.grading.check import evaluate
 from vpclab.grading.questions import assignment_questions, question
 from vpclab.grading.score import execute_notebook, read_notebook, recorded_answers, score_answers
 from vpclab.grading.variant import Variant, using
 
 ROOT = Path(__file__).resolve().parent.parent
-TOPICS: dict[str, ModuleType] = {}
-for _info in pkgutil.iter_modules(bank.__path__):
-    _module = importlib.import_module(f"{bank.__name__}.{_info.name}")
-    if hasattr(_module, "parameters"):
-        TOPICS[_module.ASSIGNMENT] = _module
 LEARNERS = [f"learner-{n}" for n in range(15)]
 
 
 def test_every_exercise_set_has_per_learner_numbers() -> None:
     assert sorted(TOPICS) == sorted(bank.ASSIGNMENTS)
-
-
-def numbers(assignment: str, learner: str | None) -> dict[str, Any]:
-    with using(Variant(assignment, learner)):
-        result: dict[str, Any] = TOPICS[assignment].parameters()
-        return result
 
 
 @pytest.mark.parametrize("assignment", sorted(TOPICS))

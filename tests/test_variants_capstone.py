@@ -10,6 +10,7 @@ from pathlib import Path
 
 import nbformat
 
+from tests.variant_helpers import numbers
 from vpclab.grading.bank.capstone import parameters, parameters_table, reference_design, requirements
 from vpclab.grading.check import evaluate
 from vpclab.grading.questions import assignment_questions
@@ -23,13 +24,8 @@ SAMPLE = [None, *(f"learner-{n}" for n in range(15))]
 TODAY = {"zones": 2, "app_hosts": 400, "app_port": 8080, "db_port": 5432}
 
 
-def numbers(learner: str | None) -> dict[str, object]:
-    with using(Variant(ASSIGNMENT, learner)):
-        return parameters()
-
-
 def test_the_default_variant_keeps_todays_numbers_and_requirements() -> None:
-    assert numbers(None) == TODAY
+    assert numbers(ASSIGNMENT, None) == TODAY
     assert three_tier() == THREE_TIER
     with using(Variant(ASSIGNMENT)):
         assert requirements() == THREE_TIER

@@ -5,16 +5,15 @@ is the solution's."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.variant_helpers import numbers, solved
 from vpclab.cidr import network_of, parse
 from vpclab.errors import Conflict
-from vpclab.grading.bank import QUESTIONS
 from vpclab.grading.bank.cidr import ADDRESSES, REFUSED_BLOCKS, SPLIT_BLOCKS, parameters, parameters_table, world
 from vpclab.grading.check import evaluate
-from vpclab.grading.variant import Variant, using
+from vpclab.grading.variant import Variant
 
 ASSIGNMENT = "02_cidr_subnets"
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,22 +23,12 @@ TODAY = {"split": "10.0.0.0/16", "address": "10.0.7.9",
          "taken": ("10.0.0.0/24", "10.0.1.0/24", "10.0.3.0/24"), "refused": "10.0.4.0/22"}
 
 
-def numbers(learner: str | None) -> dict[str, Any]:
-    with using(Variant(ASSIGNMENT, learner)):
-        return parameters()
-
-
-def solved(learner: str | None, question: str) -> Any:
-    with using(Variant(ASSIGNMENT, learner)):
-        return QUESTIONS[question].solve()
-
-
 def test_the_default_variant_keeps_the_numbers_and_answers_of_the_solution_notebook() -> None:
-    assert parameters() == numbers(None) == TODAY
-    assert solved(None, "cidr.q4") == ["10.0.0.0/18", "10.0.64.0/18", "10.0.128.0/18", "10.0.192.0/18"]
-    assert solved(None, "cidr.q7") == "10.0.4.0/22"
-    assert solved(None, "cidr.q8") == "10.0.2.0/24"
-    assert solved(None, "cidr.q10") == "10.0.5.0/24"
+    assert parameters() == numbers(ASSIGNMENT, None) == TODAY
+    assert solved(Variant(ASSIGNMENT), "cidr.q4") == ["10.0.0.0/18", "10.0.64.0/18", "10.0.128.0/18", "10.0.192.0/18"]
+    assert solved(Variant(ASSIGNMENT), "cidr.q7") == "10.0.4.0/22"
+    assert solved(Variant(ASSIGNMENT), "cidr.q8") == "10.0.2.0/24"
+    assert solved(Variant(ASSIGNMENT), "cidr.q10") == "10.0.5.0/24"
     assert "variant default" in parameters_table()._text_()
 
 
@@ -57,13 +46,13 @@ def test_every_choice_makes_a_sensible_question() -> None:
 
 
 def test_a_neighbours_answers_are_wrong_in_your_variant() -> None:
-    kim, default = numbers("kim"), numbers(None)
+    kim, default = numbers(ASSIGNMENT, "kim"), numbers(ASSIGNMENT, None)
     differing = {"split": "cidr.q4", "address": "cidr.q7", "taken": "cidr.q8", "refused": "cidr.q10"}
     changed = [question for key, question in differing.items() if kim[key] != default[key]]
     assert changed
     for question in changed:
-        answer = solved(None, question)
-        if answer != solved("kim", question):
+        answer = solved(Variant(ASSIGNMENT), question)
+        if answer != solved(Variant(ASSIGNMENT, "kim"), question):
             assert not evaluate(question, answer, variant=Variant(ASSIGNMENT, "kim"), graded=True).correct
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import nbformat
 
+from tests.variant_helpers import numbers
 from vpclab.grading.bank.connect import parameters, parameters_table
 from vpclab.grading.check import evaluate
 from vpclab.grading.questions import assignment_questions
@@ -24,13 +25,8 @@ SAMPLE = [None, *(f"learner-{n}" for n in range(15))]
 TODAY = {"vpcs": 6, "vpc_a": "10.1.0.0/16", "vpc_b": "10.2.0.0/16", "vpc_c": "10.3.0.0/16"}
 
 
-def numbers(learner: str | None) -> dict[str, object]:
-    with using(Variant(ASSIGNMENT, learner)):
-        return parameters()
-
-
 def test_the_default_variant_keeps_todays_numbers() -> None:
-    assert numbers(None) == TODAY
+    assert numbers(ASSIGNMENT, None) == TODAY
     assert (TODAY["vpc_a"], TODAY["vpc_b"], TODAY["vpc_c"]) == BLOCKS
     with using(Variant(ASSIGNMENT)):
         shown = parameters_table()._text_()

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.variant_helpers import numbers
 from vpclab.grading.bank.dhcp import ASSIGNMENT, parameters, parameters_table
 from vpclab.grading.check import evaluate
 from vpclab.grading.questions import assignment_questions
-from vpclab.grading.variant import Variant, using
+from vpclab.grading.variant import Variant
 
 SOLUTION = Path(__file__).resolve().parent.parent / "solutions" / f"{ASSIGNMENT}.ipynb"
 TODAY = {"empty_subnet": "10.0.8.0/27", "vpc_block": "10.1.0.0/16", "instance_subnet": "10.1.20.0/24",
@@ -16,13 +17,8 @@ TODAY = {"empty_subnet": "10.0.8.0/27", "vpc_block": "10.1.0.0/16", "instance_su
 SAMPLE = [Variant(ASSIGNMENT)] + [Variant(ASSIGNMENT, f"learner-{n}") for n in range(15)]
 
 
-def numbers(learner: str | None) -> dict[str, object]:
-    with using(Variant(ASSIGNMENT, learner)):
-        return parameters()
-
-
 def test_the_default_variant_keeps_the_numbers_of_the_solution_notebook() -> None:
-    assert numbers(None) == TODAY == parameters()  # nothing started: the default variant
+    assert numbers(ASSIGNMENT, None) == TODAY == parameters()  # nothing started: the default variant
     shown = parameters_table()._text_()
     assert "variant default" in shown and all(f"p['{key}']" in shown for key in TODAY)
 

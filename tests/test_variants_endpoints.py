@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nbformat
 
+from tests.variant_helpers import numbers
 from vpclab.grading.bank.endpoints import parameters, parameters_table
 from vpclab.grading.check import evaluate
 from vpclab.grading.questions import assignment_questions
@@ -21,13 +22,8 @@ SAMPLE = [None, *(f"learner-{n}" for n in range(15))]
 TODAY = {"services": ("ssm", "ssmmessages", "ec2messages"), "azs": 2, "s3_subnets": ("app-a", "app-b")}
 
 
-def numbers(learner: str | None) -> dict[str, object]:
-    with using(Variant(ASSIGNMENT, learner)):
-        return parameters()
-
-
 def test_the_default_variant_keeps_todays_numbers() -> None:
-    assert numbers(None) == TODAY
+    assert numbers(ASSIGNMENT, None) == TODAY
     with using(Variant(ASSIGNMENT)):
         shown = parameters_table()._text_()
         answers = {q.id: q.solve() for q in assignment_questions(ASSIGNMENT)}
@@ -41,7 +37,7 @@ def test_the_practice_answers_are_wrong_for_a_learner_with_other_numbers() -> No
         assert parameters()["services"] != TODAY["services"]
     assert not evaluate("vpce.q4", 6, variant=kim, graded=True).correct
     other = next(Variant(ASSIGNMENT, f"learner-{n}") for n in range(40)
-                 if numbers(f"learner-{n}")["s3_subnets"] != TODAY["s3_subnets"])
+                 if numbers(ASSIGNMENT, f"learner-{n}")["s3_subnets"] != TODAY["s3_subnets"])
     verdict = evaluate("vpce.q5", ["app-a-rt", "app-b-rt"], variant=other, graded=True)
     assert verdict.status == "incorrect"
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
+from tests.variant_helpers import numbers, solved
 from vpclab.grading.bank.nat import ASSIGNMENT, parameters, world
 from vpclab.grading.check import evaluate
-from vpclab.grading.questions import question
 from vpclab.grading.variant import Variant, using
 from vpclab.resources import SecurityGroup
 
@@ -16,19 +15,9 @@ LEARNERS = [f"learner-{n}" for n in range(15)]
 TODAY = {"server": "93.184.216.34", "ports": (443, 80), "open_port": 22, "source_port": 40002}
 
 
-def numbers(learner: str | None) -> dict[str, Any]:
-    with using(Variant(ASSIGNMENT, learner)):
-        return parameters()
-
-
-def solved(variant: Variant, qid: str) -> Any:
-    with using(variant):
-        return question(qid).solve()
-
-
 def test_the_default_variant_keeps_the_solution_notebooks_numbers() -> None:
     assert parameters() == TODAY
-    assert numbers(None) == TODAY
+    assert numbers(ASSIGNMENT, None) == TODAY
     default = Variant(ASSIGNMENT)
     assert solved(default, "nat.q1") == 110_000 and solved(default, "nat.q9") == 40002
 
@@ -46,12 +35,12 @@ def test_the_lab_world_opens_the_learners_port_to_app_sg() -> None:
 
 
 def test_an_answer_for_one_learners_numbers_is_wrong_for_anothers() -> None:
-    by_port = {numbers(who)["source_port"]: who for who in LEARNERS}
+    by_port = {numbers(ASSIGNMENT, who)["source_port"]: who for who in LEARNERS}
     (port_a, kim), (port_b, lee) = list(by_port.items())[:2]
     assert port_a != port_b
     assert evaluate("nat.q9", port_a, variant=Variant(ASSIGNMENT, kim), graded=True).correct
     assert not evaluate("nat.q9", port_a, variant=Variant(ASSIGNMENT, lee), graded=True).correct
-    answers = {len(numbers(who)["ports"]) * 55_000 for who in LEARNERS}
+    answers = {len(numbers(ASSIGNMENT, who)["ports"]) * 55_000 for who in LEARNERS}
     assert answers == {solved(Variant(ASSIGNMENT, who), "nat.q1") for who in LEARNERS} and len(answers) >= 2
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.variant_helpers import numbers
 from vpclab.grading.bank.routing import ASSIGNMENT, parameters, parameters_table, world
 from vpclab.grading.check import evaluate
 from vpclab.grading.questions import assignment_questions
@@ -19,13 +20,8 @@ TODAY = {"app_destination": "192.168.9.9", "warehouse_host": "192.168.5.20",
 SAMPLE = [Variant(ASSIGNMENT)] + [Variant(ASSIGNMENT, f"learner-{n}") for n in range(15)]
 
 
-def numbers(learner: str | None) -> dict[str, object]:
-    with using(Variant(ASSIGNMENT, learner)):
-        return parameters()
-
-
 def test_the_default_variant_keeps_the_numbers_of_the_solution_notebook() -> None:
-    assert numbers(None) == TODAY == parameters()  # nothing started: the default variant
+    assert numbers(ASSIGNMENT, None) == TODAY == parameters()  # nothing started: the default variant
     shown = parameters_table()._text_()
     assert "variant default" in shown and all(f"p['{key}']" in shown for key in TODAY)
 

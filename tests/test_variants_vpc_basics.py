@@ -4,12 +4,11 @@ subnet block and port; the grader rebuilds them; the default variant is the solu
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from vpclab.grading.bank import QUESTIONS
+from tests.variant_helpers import numbers, solved
 from vpclab.grading.bank.vpc_basics import SUBNET_BLOCKS, parameters, parameters_table
 from vpclab.grading.check import evaluate
-from vpclab.grading.variant import Variant, using
+from vpclab.grading.variant import Variant
 
 ASSIGNMENT = "01_vpc_basics"
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,21 +17,11 @@ LEARNERS = ["kim", "lee", "park", "choi", "jung", "kang", "cho", "yoon", "jang",
 TODAY = {"region": "ap-northeast-2", "subnet": "172.31.200.0/24", "port": 443}
 
 
-def numbers(learner: str | None) -> dict[str, Any]:
-    with using(Variant(ASSIGNMENT, learner)):
-        return parameters()
-
-
-def solved(learner: str | None, question: str) -> Any:
-    with using(Variant(ASSIGNMENT, learner)):
-        return QUESTIONS[question].solve()
-
-
 def test_the_default_variant_keeps_the_numbers_and_answers_of_the_solution_notebook() -> None:
-    assert parameters() == numbers(None) == TODAY
-    assert solved(None, "vpc.q1") == 4 * 4091  # Seoul: four /20 default subnets
-    assert solved(None, "vpc.q3") is False  # a subnet added by hand: no public IPv4
-    assert solved(None, "vpc.q6") == {"protocol": "tcp", "port": 443, "source": "0.0.0.0/0"}
+    assert parameters() == numbers(ASSIGNMENT, None) == TODAY
+    assert solved(Variant(ASSIGNMENT), "vpc.q1") == 4 * 4091  # Seoul: four /20 default subnets
+    assert solved(Variant(ASSIGNMENT), "vpc.q3") is False  # a subnet added by hand: no public IPv4
+    assert solved(Variant(ASSIGNMENT), "vpc.q6") == {"protocol": "tcp", "port": 443, "source": "0.0.0.0/0"}
     table = parameters_table()._text_()
     assert "variant default" in table and "ap-northeast-2" in table and "(HTTPS)" in table
 
@@ -41,9 +30,9 @@ def test_question_3_has_both_answers_across_the_blocks_a_learner_may_get() -> No
     """Some blocks are default subnets (public IPv4 on launch), the others are added by hand."""
     answers = {}
     for who in (f"learner-{n}" for n in range(200)):
-        block = numbers(who)["subnet"]
+        block = numbers(ASSIGNMENT, who)["subnet"]
         if block not in answers:
-            answers[block] = solved(who, "vpc.q3")
+            answers[block] = solved(Variant(ASSIGNMENT, who), "vpc.q3")
     assert set(answers) == set(SUBNET_BLOCKS)
     assert {block for block, public in answers.items() if public} == {
         "172.31.0.0/20", "172.31.16.0/20", "172.31.32.0/20"}
@@ -52,8 +41,9 @@ def test_question_3_has_both_answers_across_the_blocks_a_learner_may_get() -> No
 def test_a_neighbours_answer_is_wrong_in_your_variant() -> None:
     """kim opens port 80, the default variant 443: each one's repair fails for the other."""
     kim = Variant(ASSIGNMENT, "kim")
-    assert numbers("kim")["port"] != TODAY["port"]
-    assert not evaluate("vpc.q6", solved(None, "vpc.q6"), variant=kim, graded=True).correct
-    assert not evaluate("vpc.q6", solved("kim", "vpc.q6"), variant=Variant(ASSIGNMENT), graded=True).correct
+    assert numbers(ASSIGNMENT, "kim")["port"] != TODAY["port"]
+    assert not evaluate("vpc.q6", solved(Variant(ASSIGNMENT), "vpc.q6"), variant=kim, graded=True).correct
+    kims_answer = solved(Variant(ASSIGNMENT, "kim"), "vpc.q6")
+    assert not evaluate("vpc.q6", kims_answer, variant=Variant(ASSIGNMENT), graded=True).correct
 
 
