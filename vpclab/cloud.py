@@ -95,10 +95,7 @@ class Cloud(ShorthandOperations, Displayable):
 
         return topology(self)._svg_() if self._all(Vpc) else None
 
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, Any]:
+    def _no_picture_(self) -> str | None:
         from vpclab.render import dot_available
 
-        bundle = Displayable._repr_mimebundle_(self)
-        if self._all(Vpc) and not dot_available():
-            bundle["text/plain"] = f"{bundle['text/plain']}\n\n{message('render.no_dot')}"
-        return bundle
+        return message("render.no_dot") if self._all(Vpc) and not dot_available() else None

@@ -31,6 +31,10 @@ class Displayable:
         """Further MIME types (machine-readable data) to put in the bundle."""
         return {}
 
+    def _no_picture_(self) -> str | None:
+        """Why there is no SVG when one was expected (e.g. graphviz missing): added to the text."""
+        return None
+
     def _repr_mimebundle_(
         self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None
     ) -> dict[str, Any]:
@@ -43,8 +47,14 @@ class Displayable:
             rich = {"text/html": self._html_(), "image/svg+xml": self._svg_(), **self._extra_()}
         except Exception as err:
             bundle["text/plain"] = f"{text}\n(rich display failed: {err})"
-            return bundle
+            rich = {}
         bundle.update({kind: data for kind, data in rich.items() if data is not None})
+        try:
+            why = None if "image/svg+xml" in bundle else self._no_picture_()
+        except Exception:  # the advice is a courtesy; the display stands without it
+            why = None
+        if why:
+            bundle["text/plain"] = f"{bundle['text/plain']}\n\n{why}"
         return bundle
 
     def __str__(self) -> str:

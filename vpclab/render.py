@@ -48,11 +48,8 @@ class Diagram(Displayable):
         svg: str = self.graph().pipe(format="svg", encoding="utf-8")
         return svg
 
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
-        bundle = Displayable._repr_mimebundle_(self)
-        if "image/svg+xml" not in bundle and not dot_available():
-            bundle["text/plain"] = f"{bundle['text/plain']}\n\n{message('render.no_dot')}"
-        return bundle
+    def _no_picture_(self) -> str | None:
+        return None if dot_available() else message("render.no_dot")
 
     def save(self, path: str, fmt: str = "svg") -> str:
         """Write the picture to ``path`` (``svg`` or ``png``); returns the file written."""
