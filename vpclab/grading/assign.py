@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 
 from vpclab.errors import InvalidValue
-from vpclab.grading.score import read_notebook
+from vpclab.grading.score import read_notebook, without_outputs
 from vpclab.i18n import message
 
 __all__ = ["AssignResult", "assign", "exercise_from_solution", "render_exercise", "strip_solutions"]
@@ -82,18 +82,15 @@ def _marker_error(where: str, line: int, problem: str) -> InvalidValue:
 
 def exercise_from_solution(solution: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """The exercise notebook for a solution notebook called ``name``."""
-    exercise: nbformat.NotebookNode = nbformat.from_dict(solution)
+    exercise = without_outputs(solution)
     for index, cell in enumerate(exercise.cells, start=1):
         if cell.cell_type == "code":
             cell.source = strip_solutions(cell.source, f"{name}, cell {index}")
-            cell.outputs = []
-            cell.execution_count = None
             cell.metadata.pop("execution", None)  # run times of the solution: noise in an exercise
         cell.pop("id", None)
     meta = exercise.metadata.setdefault("vpclab", {})
     meta["assignment"] = name
     meta["generated_from"] = f"solutions/{name}.ipynb"
-    exercise.metadata.pop("widgets", None)
     exercise.nbformat_minor = max(exercise.nbformat_minor, 5)
     for index, cell in enumerate(exercise.cells, start=1):
         cell.id = f"{name[:2]}-{index:03d}"

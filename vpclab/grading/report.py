@@ -27,6 +27,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from vpclab.errors import VpcLabError
+from vpclab.grading.questions import question
 from vpclab.i18n import message
 
 __all__ = ["CSV_COLUMNS", "feedback_page", "grades_csv", "load_rows", "merge_rows", "page_name", "write_atomic",
@@ -102,8 +104,8 @@ def grades_csv(rows: list[dict[str, Any]]) -> str:
 
 def _hint(question_id: str) -> str | None:
     try:
-        return message(f"hint.{question_id}")
-    except KeyError:
+        return question(question_id).hint
+    except VpcLabError:  # a question id from an older grades.json that no longer exists
         return None
 
 

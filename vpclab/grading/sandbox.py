@@ -39,6 +39,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from vpclab.grading.check import ANSWER_MIME
+from vpclab.grading.score import without_outputs
 from vpclab.i18n import message
 
 __all__ = ["KERNEL_NAME", "MAX_OUTPUT_MB", "Kernel", "KernelPool", "Run", "Sandbox", "execute", "kernel_env",
@@ -224,20 +225,10 @@ class Run:
     notes: list[str] = field(default_factory=list)
 
 
-def clean_copy(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy to run: stored outputs are never trusted, so they go."""
-    copy: nbformat.NotebookNode = nbformat.from_dict(notebook)
-    for cell in copy.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    copy.metadata.pop("widgets", None)
-    return copy
-
-
 async def execute(notebook: nbformat.NotebookNode, kernel: Kernel, *, cell_timeout: float, timeout: float,
                   memory_mb: int) -> Run:
     """Run a clean copy of ``notebook`` in ``kernel`` until the end, a time limit or the kernel's death."""
-    client = _Client(clean_copy(notebook), km=kernel.manager, allow_errors=True, record_timing=False)
+    client = _Client(without_outputs(notebook), km=kernel.manager, allow_errors=True, record_timing=False)
     client.kc = kernel.client
     run = Run(client.nb)
     deadline = time.monotonic() + timeout

@@ -30,6 +30,7 @@ __all__ = [
     "read_notebook",
     "recorded_answers",
     "score_answers",
+    "without_outputs",
 ]
 
 NOT_ANSWERED = object()
@@ -132,6 +133,17 @@ def score_answers(assignment: str, answers: Mapping[str, Recorded | Any], *, lea
         points = asked.points if verdict.correct else 0
         results.append(QuestionScore(asked.id, points, asked.points, verdict.status, verdict.text))
     return Score(assignment, tuple(results), learner=learner, variant=variant.id, flags=tuple(flags))
+
+
+def without_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy with no outputs, execution counts or widget state: what a run starts from (stored
+    outputs are never trusted) and what an exercise is handed out as."""
+    copy: nbformat.NotebookNode = nbformat.from_dict(nb)
+    for cell in copy.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    copy.metadata.pop("widgets", None)
+    return copy
 
 
 def execute_notebook(nb: nbformat.NotebookNode, *, cwd: str | Path, timeout: int = 60
