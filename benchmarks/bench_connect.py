@@ -8,11 +8,11 @@ the seed; the sweep traces TCP 443 from one instance in each VPC to one in every
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import time
 
+from benchmarks.report import print_figures
 from vpclab import Cloud
 from vpclab.resources import Instance
 
@@ -93,13 +93,8 @@ def main() -> None:
         "vpn_trace_mean_ms": round(vpn_ms, 4),
         "pairs": len(latencies), "reachable_pairs": reachable,
     }
-    print(f"{VPCS} VPCs on one transit gateway ({TGW_TABLES} route tables), {PEERINGS} peerings, {VPNS} VPNs")
-    for name, value in figures.items():
-        if not name.endswith("_target"):
-            target = figures.get(f"{name}_target", "")
-            print(f"  {name:<20} {value:>10} {target}")
-    if args.json:
-        print(json.dumps(figures))
+    title = f"{VPCS} VPCs on one transit gateway ({TGW_TABLES} route tables), {PEERINGS} peerings, {VPNS} VPNs"
+    print_figures(title, figures, as_json=args.json)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.report import print_figures
+
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "05_nat"
 SUBMISSIONS = 100
@@ -91,13 +93,8 @@ def main() -> None:
         "solutions": solutions, "exercises": args.count - solutions,
         "network_cut": document["network_cut"],
     }
-    print(f"vpclab grade: {args.count} submissions of {ASSIGNMENT}, --jobs {args.jobs}, {os.cpu_count()} CPUs")
-    for name, value in figures.items():
-        if not name.endswith("_target"):
-            target = figures.get(f"{name}_target", "")
-            print(f"  {name:<18} {value!s:>8} {target}")
-    if args.json:
-        print(json.dumps(figures))
+    title = f"vpclab grade: {args.count} submissions of {ASSIGNMENT}, --jobs {args.jobs}, {os.cpu_count()} CPUs"
+    print_figures(title, figures, as_json=args.json)
 
 
 if __name__ == "__main__":
