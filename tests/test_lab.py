@@ -5,25 +5,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
-import subprocess
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.browser import free_port, server
 from tests.conftest import vpclab_command
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "vpclab-test-token"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def get(url: str) -> dict[str, object]:
@@ -49,22 +41,10 @@ def test_lab_serves_the_cidr_lesson_on_loopback(kit: Path, tmp_path: Path) -> No
     env = {**os.environ, "VPCLAB_HOME": str(kit), "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"),
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
            "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "ws")}
-    server = subprocess.Popen(
-        [*vpclab_command(), "lab", "--no-browser", "--port", str(port), "--",
-         f"--IdentityProvider.token={TOKEN}", "--LabApp.news_url=None",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                get(f"http://127.0.0.1:{port}/api/status")
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    output = server.stdout.read() if server.stdout else ""
-                    pytest.fail(f"JupyterLab did not start:\n{output}")
-                time.sleep(0.5)
+    command = [*vpclab_command(), "lab", "--no-browser", "--port", str(port), "--",
+               f"--IdentityProvider.token={TOKEN}", "--LabApp.news_url=None",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    with server(command, f"http://127.0.0.1:{port}/api/status", cwd=tmp_path, env=env, timeout=60):
         listing = get(f"http://127.0.0.1:{port}/api/contents/notebooks")
         names = {item["name"] for item in listing["content"]}  # type: ignore[index, union-attr]
         assert "02_cidr_subnets.ipynb" in names
@@ -76,16 +56,4 @@ def test_lab_serves_the_cidr_lesson_on_loopback(kit: Path, tmp_path: Path) -> No
             outside = socket.gethostbyname(socket.gethostname())
             if not outside.startswith("127."):
                 assert probe.connect_ex((outside, port)) != 0
-    finally:
-        stop(server)
 
-
-def stop(server: subprocess.Popen[str]) -> None:
-    """Stop the server and everything it started."""
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
