@@ -95,7 +95,7 @@ def test_findings_explain_what_why_and_how_in_learner_terms() -> None:
     by_code = {f.code: f for f in lint(cloud)}
     assert by_code["admin-port-open-to-world"].severity == "error"
     assert "SSH 22" in by_code["admin-port-open-to-world"].message
-    assert "MySQL/Aurora 3306" in by_code["database-port-open-to-world"].message
+    assert "MySQL / Aurora 3306" in by_code["database-port-open-to-world"].message
     replies = by_code["nacl-replies-blocked"].message
     assert "rule 100: deny TCP 1024-65535 0.0.0.0/0" in replies and "stateless" in replies
     assert "rule 100: allow TCP 443 0.0.0.0/0" in by_code["nacl-rule-shadowed"].message

@@ -32,6 +32,7 @@ from vpclab.cidr import cached_network, parse, span
 from vpclab.display import Displayable
 from vpclab.firewall import port_matches
 from vpclab.i18n import message
+from vpclab.ports import WELL_KNOWN_PORTS, reply_ports
 from vpclab.resources import (
     ALL,
     NACL_DEFAULT_RULE,
@@ -52,12 +53,12 @@ if TYPE_CHECKING:
 
 __all__ = ["ADMIN_PORTS", "DATABASE_PORTS", "EPHEMERAL_PORTS", "Finding", "add_arguments", "lint", "run"]
 
-# aws-vpc-facts.md §13: remote administration and database ports.
-ADMIN_PORTS = {22: "SSH", 3389: "RDP"}
-DATABASE_PORTS = {1433: "MS SQL Server", 1521: "Oracle", 3306: "MySQL/Aurora", 5432: "PostgreSQL",
-                  5439: "Amazon Redshift"}
+# aws-vpc-facts.md §13 (vpclab.ports): remote administration and database ports.
+ADMIN_PORTS = {port: s.name for s in WELL_KNOWN_PORTS if s.key in ("ssh", "rdp") for port in s.ports}
+DATABASE_PORTS = {port: s.name for s in WELL_KNOWN_PORTS
+                  if s.key in ("mssql", "oracle", "mysql", "postgresql", "redshift") for port in s.ports}
 # aws-vpc-facts.md §8 and §14e: clients vary, so replies need 1024–65535 (NAT gateway, ELB, Lambda).
-EPHEMERAL_PORTS = (1024, 65535)
+EPHEMERAL_PORTS = reply_ports()
 _WORLD = ("0.0.0.0/0", "::/0")
 _NEARLY_FULL_SHARE = 10  # per cent of the usable addresses
 _NEARLY_FULL_COUNT = 5
